@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StatementTracker.Vocabulary;
+
+public enum DatePrecision { Year, Month, Day }
+
+/// <summary>
+/// A date known to the year, the month or the day ("2024", "2024-07", "2024-07-04").
+/// News often gives only part of a date; we keep exactly what was known.
+/// </summary>
+[JsonConverter(typeof(PartialDateJsonConverter))]
+public readonly record struct PartialDate : IComparable<PartialDate>
+{
+    public const int EarliestYear = 1800;
+
+    private PartialDate(int year, int? month, int? day)
+    {
+        Year = year;
+        Month = month;
+        Day = day;
+    }
+
+    public int Year { get; }
+    public int? Month { get; }
+    public int? Day { get; }
+
+    public DatePrecision Precision => Day is not null ? DatePrecision.Day
+        : Month is not null ? DatePrecision.Month
+        : DatePrecision.Year;
+
+    /// <summary>The first day the statement may have been made on: the sort key.</summary>
+    public DateOnly FirstDay => new(Year, Month ?? 1, Day ?? 1);
+
+    /// <summary>The last day it may have been made on: by then it had certainly been said.</summary>
+    public DateOnly LastDay => Precision switch
+    {
+        DatePrecision.Day => FirstDay,
+        DatePrecision.Month => FirstDay.AddMonths(1).AddDays(-1),
+        _ => new DateOnly(Year, 12, 31),
+    };
+
+    public static PartialDate OfDay(DateOnly day) => new(day.Year, day.Month, day.Day);
+
+    public static bool TryParse(string? text, out PartialDate date)
+    {
+        date = default;
+        if (string.IsNullOrEmpty(text)) return false;
+        var parts = text.Split('-');
+        if (parts.Length > 3 || parts[0].Length != 4) return false;
+        if (parts.Skip(1).Any(p => p.Length != 2)) return false;
+        if (!parts.All(p => p.All(char.IsAsciiDigit))) return false;
+
+        var year = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        int? month = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : null;
+        int? day = parts.Length > 2 ? int.Parse(parts[2], CultureInfo.InvariantCulture) : null;
+        if (year < 1) return false;
+        if (month is < 1 or > 12) return false;
+        if (day is not null && (day < 1 || day > DateTime.DaysInMonth(year, month!.Value))) return false;
+
+        date = new PartialDate(year, month, day);
+        return true;
+    }
+
+    public static PartialDate Parse(string text) =>
+        TryParse(text, out var date) ? date : throw new FormatException($"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD.");
+
+    public int CompareTo(PartialDate other)
+    {
+        var byFirstDay = FirstDay.CompareTo(other.FirstDay);
+        return byFirstDay != 0 ? byFirstDay : Precision.CompareTo(other.Precision);
+    }
+
+    public override string ToString() => Precision switch
+    {
+        DatePrecision.Day => $"{Year:D4}-{Month:D2}-{Day:D2}",
+        DatePrecision.Month => $"{Year:D4}-{Month:D2}",
+        _ => $"{Year:D4}",
+    };
+}
+
+public sealed class PartialDateJsonConverter : JsonConverter<PartialDate>
+{
+    public override PartialDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String) throw new JsonException("Expected a date string.");
+        return PartialDate.TryParse(reader.GetString(), out var date)
+            ? date
+            : throw new JsonException("Expected a date of the form YYYY, YYYY-MM or YYYY-MM-DD.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, PartialDate value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
+}
