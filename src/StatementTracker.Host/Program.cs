@@ -1,0 +1,22 @@
+using JasperFx;
+using StatementTracker.Infrastructure;
+using Wolverine;
+using Wolverine.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddStatementTracker(builder.Configuration, builder.Environment);
+builder.Host.UseWolverine(options =>
+{
+    options.UseStatementTracker();
+    options.UseRuntimeCompilation();
+});
+
+var app = builder.Build();
+app.UseStatementTrackerErrors();
+app.MapWolverineEndpoints(options => options.MapStatementTracker());
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>The entry point, visible to the integration tests' host.</summary>
+public partial class Program;

@@ -1,0 +1,76 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StatementTracker.Positions;
+using StatementTracker.Statements;
+using FluentValidation;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace StatementTracker.Infrastructure;
+
+/// <summary>Registers the whole service: Marten, Wolverine, validation. Program.cs stays short.</summary>
+public static class StatementTrackerSetup
+{
+    public const string ConnectionStringName = "StatementTracker";
+
+    public static IServiceCollection AddStatementTracker(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddValidatorsFromAssemblyContaining(typeof(StatementTrackerSetup), ServiceLifetime.Singleton, includeInternalTypes: false);
+
+        services.AddMarten(serviceProvider =>
+            {
+                var options = new StoreOptions();
+                options.Connection(ConnectionString(configuration));
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.Events.AppendMode = EventAppendMode.Rich;
+                // Wake the async daemon on each append instead of waiting for its next poll.
+                options.Events.UseListenNotifyForEventAppends = true;
+                options.AutoCreateSchemaObjects = environment.IsProduction() ? AutoCreate.CreateOrUpdate : AutoCreate.All;
+                options.AddStatements();
+                options.AddPositions();
+                return options;
+            })
+            .UseLightweightSessions()
+            .IntegrateWithWolverine()
+            .AddAsyncDaemon(DaemonMode.HotCold);
+
+        services.AddWolverineHttp();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    /// <summary>
+    /// Every error answers with an RFC 9457 problem, never a stack trace: unhandled exceptions become a
+    /// bare 500 problem, and empty 4xx answers (unknown route, wrong method) get a problem body.
+    /// </summary>
+    public static void UseStatementTrackerErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    }
+
+    public static void UseStatementTracker(this WolverineOptions options)
+    {
+        options.ApplicationAssembly = typeof(StatementTrackerSetup).Assembly;
+    }
+
+    public static void MapStatementTracker(this WolverineHttpOptions options)
+    {
+        options.AddParameterHandlingStrategy(new StrictJsonBodyStrategy());
+    }
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
+            ? connectionString
+            : throw new InvalidOperationException(
+                $"No database configured: set ConnectionStrings:{ConnectionStringName} (environment variable ConnectionStrings__{ConnectionStringName}).");
+}

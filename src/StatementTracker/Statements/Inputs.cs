@@ -1,0 +1,65 @@
+using FluentValidation;
+using StatementTracker.Infrastructure;
+using StatementTracker.Vocabulary;
+
+namespace StatementTracker.Statements;
+
+// Request shapes shared by several commands. Everything is nullable so that a missing field is
+// reported by the validator, by name, rather than failing deserialisation.
+
+public sealed record SpeakerInput(string? Name, string? Role)
+{
+    public Speaker ToSpeaker() => new(Name!.Trim(), Normalise.OptionalText(Role));
+
+    public sealed class Validator : RequestValidator<SpeakerInput>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Name).RequiredText(StatementRules.MaxNameLength);
+            RuleFor(x => x.Role).Text(StatementRules.MaxRoleLength);
+        }
+    }
+}
+
+public sealed record SourceInput(string? Publisher, string? Url, string? PublishedOn)
+{
+    public Source ToSource() => new(
+        Normalise.OptionalText(Publisher),
+        Normalise.OptionalText(Url),
+        string.IsNullOrWhiteSpace(PublishedOn) ? null : PartialDate.Parse(PublishedOn.Trim()));
+
+    public sealed class Validator : RequestValidator<SourceInput>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(x => x)
+                .Must(x => !string.IsNullOrWhiteSpace(x.Publisher) || !string.IsNullOrWhiteSpace(x.Url))
+                .WithMessage("A source needs a publisher, a url, or both.")
+                .OverridePropertyName("publisher");
+            RuleFor(x => x.Publisher).Text(StatementRules.MaxPublisherLength);
+            RuleFor(x => x.Url).HttpUrl();
+            RuleFor(x => x.PublishedOn).PastPartialDate(clock);
+        }
+    }
+}
+
+public static class Normalise
+{
+    public static string? OptionalText(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    public static IReadOnlyList<string> Countries(IEnumerable<string?>? values) =>
+        (values ?? []).Select(v => Vocabulary.Countries.Normalise(v)!).Distinct().ToArray();
+
+    public static IReadOnlyList<string> Topics(IEnumerable<string?> values) =>
+        values.Select(v => v!).Distinct().ToArray();
+
+    /// <summary>One source per URL: a second report at the same address adds nothing.</summary>
+    public static IReadOnlyList<Source> Sources(IEnumerable<Source> sources) =>
+        sources
+            .GroupBy(s => s.Url is null ? (object)s : UrlKey(s.Url))
+            .Select(g => g.First())
+            .ToArray();
+
+    public static string UrlKey(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : url;
+}

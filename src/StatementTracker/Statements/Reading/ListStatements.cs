@@ -1,0 +1,67 @@
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Http;
+using StatementTracker.Infrastructure;
+using StatementTracker.Vocabulary;
+using Wolverine.Http;
+
+namespace StatementTracker.Statements.Reading;
+
+public sealed record StatementPage(IReadOnlyList<Statement> Items, long Total, int Page, int PageSize);
+
+/// <summary>
+/// <c>GET /statements?country=&amp;topic=&amp;speaker=&amp;from=&amp;to=&amp;page=&amp;pageSize=</c>:
+/// statements newest <c>statedOn</c> first. <c>from</c>/<c>to</c> take partial dates and include a
+/// statement whose stated date starts within them.
+/// </summary>
+public static class ListStatementsEndpoint
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    [WolverineGet("/statements")]
+    public static async Task<IResult> Get(
+        string? country, string? topic, string? speaker, string? from, string? to, string? page, string? pageSize,
+        IQuerySession session, CancellationToken cancellation)
+    {
+        var query = new QueryParameters();
+        var pageNumber = query.Int("page", page, 1, 1, int.MaxValue / MaxPageSize);
+        var size = query.Int("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
+
+        string? countryCode = null;
+        if (!string.IsNullOrWhiteSpace(country) && (countryCode = Countries.Normalise(country)) is null)
+            query.Reject("country", "Unknown country: use an ISO 3166-1 code or an English name.");
+        if (!string.IsNullOrWhiteSpace(topic) && !TopicSlug.IsValid(topic))
+            query.Reject("topic", "Must be a lowercase kebab-case topic slug.");
+        if (speaker is { Length: > StatementRules.MaxNameLength })
+            query.Reject("speaker", $"Must be at most {StatementRules.MaxNameLength} characters.");
+        var fromDate = ParseDate(query, "from", from);
+        var toDate = ParseDate(query, "to", to);
+        if (!query.IsValid) return query.Problem.ToResult();
+
+        IQueryable<Statement> statements = session.Query<Statement>();
+        if (countryCode is not null) statements = statements.Where(s => s.Country == countryCode);
+        if (!string.IsNullOrWhiteSpace(topic)) statements = statements.Where(s => s.Topics.Contains(topic));
+        if (!string.IsNullOrWhiteSpace(speaker))
+        {
+            var name = speaker.Trim();
+            statements = statements.Where(s => s.Speaker.Name.Contains(name, StringComparison.OrdinalIgnoreCase));
+        }
+        if (fromDate is { } start) statements = statements.Where(s => s.StatedWithin.From >= start.FirstDay);
+        if (toDate is { } end) statements = statements.Where(s => s.StatedWithin.From <= end.LastDay);
+
+        var found = await statements
+            .OrderByDescending(s => s.StatedWithin.From)
+            .ThenByDescending(s => s.RecordedAt)
+            .ToPagedListAsync(pageNumber, size, cancellation);
+        return Results.Ok(new StatementPage(found.ToArray(), found.TotalItemCount, pageNumber, size));
+    }
+
+    private static PartialDate? ParseDate(QueryParameters query, string name, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        if (PartialDate.TryParse(raw.Trim(), out var date)) return date;
+        query.Reject(name, "Must be a date of the form YYYY, YYYY-MM or YYYY-MM-DD.");
+        return null;
+    }
+}

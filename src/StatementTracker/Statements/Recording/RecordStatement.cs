@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using StatementTracker.Infrastructure;
+using StatementTracker.Vocabulary;
+using Wolverine.Http;
+
+namespace StatementTracker.Statements.Recording;
+
+/// <summary>The body of <c>POST /statements</c>.</summary>
+[JsonBody]
+public sealed record RecordStatement(
+    Guid? StatementId,
+    SpeakerInput? Speaker,
+    string? Country,
+    IReadOnlyList<string?>? Topics,
+    string? Position,
+    string? Stance,
+    string? StatedOn,
+    string? Quote,
+    IReadOnlyList<string?>? Targets,
+    string? Occasion,
+    IReadOnlyList<SourceInput?>? Sources)
+{
+    /// <summary>The event this command records; call it only on a command that passed validation.</summary>
+    public StatementRecorded ToEvent(Guid statementId, string recordedBy)
+    {
+        var position = Position!.Trim();
+        var inferred = StanceInference.Infer(position);
+        var content = new StatementContent(
+            Speaker!.ToSpeaker(),
+            Vocabulary.Countries.Normalise(Country)!,
+            Normalise.Topics(Topics!),
+            position,
+            Normalise.OptionalText(Stance)?.ToLowerInvariant() ?? inferred.Stance,
+            StanceInferred: Normalise.OptionalText(Stance) is null,
+            PartialDate.Parse(StatedOn!.Trim()),
+            Normalise.OptionalText(Quote),
+            Normalise.Countries(Targets),
+            Normalise.OptionalText(Occasion));
+        var sources = Normalise.Sources((Sources ?? []).Select(s => s!.ToSource()));
+        return new StatementRecorded(statementId, content, sources, recordedBy);
+    }
+
+    public sealed class Validator : RequestValidator<RecordStatement>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(x => x.StatementId).NotEqual(Guid.Empty).WithMessage("Must not be the empty UUID.");
+            RuleFor(x => x.Speaker).NotNull().WithMessage("Required: an object with the speaker's name (and role).")
+                .SetValidator(new SpeakerInput.Validator()!);
+            RuleFor(x => x.Country).RequiredText(StatementRules.MaxCountryLength).KnownCountry();
+            RuleFor(x => x.Topics).TopicList();
+            RuleForEach(x => x.Topics).Topic();
+            RuleFor(x => x.Position).RequiredText(StatementRules.MaxPositionLength);
+            RuleFor(x => x.Stance).KnownStance();
+            RuleFor(x => x.StatedOn).RequiredText(10).PastPartialDate(clock);
+            RuleFor(x => x.Quote).Text(StatementRules.MaxQuoteLength, multiline: true);
+            RuleFor(x => x.Targets).Must(t => t is null || t.Count <= StatementRules.MaxTargets)
+                .WithMessage($"At most {StatementRules.MaxTargets} targets.");
+            RuleForEach(x => x.Targets).NotNull().WithMessage("Required.").KnownCountry();
+            RuleFor(x => x.Occasion).Text(StatementRules.MaxOccasionLength);
+            RuleFor(x => x.Sources).Must(s => s is null || s.Count <= StatementRules.MaxSources)
+                .WithMessage($"At most {StatementRules.MaxSources} sources.");
+            RuleForEach(x => x.Sources).NotNull().WithMessage("Must be an object.")
+                .SetValidator(new SourceInput.Validator(clock)!);
+        }
+    }
+}
+
+public static class RecordStatementEndpoint
+{
+    [WolverinePost("/statements")]
+    public static async Task<IResult> Post(RecordStatement command, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
+    {
+        var recorded = command.ToEvent(command.StatementId ?? Guid.CreateVersion7(), Actors.NameOf(user));
+        var outcome = await StatementRecording.RecordAsync(session, recorded, cancellation);
+        var body = new RecordedResponse(recorded.StatementId, outcome.Version);
+        return outcome.Kind switch
+        {
+            RecordingOutcome.Recorded => Results.Created($"/statements/{recorded.StatementId}", body),
+            RecordingOutcome.AlreadyRecorded => Results.Ok(body),
+            _ => Problems.Conflict(
+                $"Statement {recorded.StatementId} was already recorded with different content. " +
+                "Post a correction to change it, or use a new statementId.").ToResult(),
+        };
+    }
+}
+
+public sealed record RecordedResponse(Guid Id, long Version);
