@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Starts StatementTracker on a fresh machine: PostgreSQL (Docker compose where a Docker engine
+# answers, otherwise a local cluster from this machine's PostgreSQL server binaries, kept in .data/),
+# the schema, the seed statements, then the service on http://127.0.0.1:${PORT:-5080}.
+# Ctrl-C stops the service and the local cluster; running it again reuses the data.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+port=${PORT:-5080}
+db_port=${STATEMENTTRACKER_DB_PORT:-5433}
+project="$root/src/StatementTracker.Host"
+cluster="$root/.data/postgres"
+local_cluster=false
+
+if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  echo "Starting PostgreSQL with Docker compose on 127.0.0.1:$db_port ..."
+  STATEMENTTRACKER_DB_PORT=$db_port docker compose -f "$root/docker-compose.yml" up -d --wait postgres
+  connection="Host=127.0.0.1;Port=$db_port;Database=statementtracker;Username=postgres;Password=postgres"
+else
+  echo "No Docker engine: starting a local PostgreSQL cluster in .data/postgres on 127.0.0.1:$db_port ..."
+  "$root/deploy/postgres-local.sh" start "$cluster" "$db_port" statementtracker
+  local_cluster=true
+  connection="Host=127.0.0.1;Port=$db_port;Database=statementtracker;Username=postgres"
+fi
+
+stop_cluster() {
+  if [ "$local_cluster" = true ]; then
+    echo "Stopping the local PostgreSQL cluster ..."
+    "$root/deploy/postgres-local.sh" stop "$cluster"
+  fi
+}
+trap stop_cluster EXIT
+
+export ConnectionStrings__StatementTracker="$connection"
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+
+echo "Building ..."
+dotnet build "$project" -c Release -v quiet -nologo
+host="$project/bin/Release/net10.0/StatementTracker.Host.dll"
+# The host reads appsettings.json from its working directory.
+cd "$(dirname "$host")"
+
+echo "Applying the schema ..."
+dotnet "$host" db-apply >/dev/null
+echo "Loading the seed statements ..."
+dotnet "$host" seed | grep -v "^Searching\|^for commands\|^commands\|PublicKeyToken" || true
+
+cat <<TEXT
+
+StatementTracker listens on http://127.0.0.1:$port  (Ctrl-C stops it)
+Try:
+  curl http://127.0.0.1:$port/countries/JPN/positions/china-russia-relations
+  curl http://127.0.0.1:$port/topics/china-russia-relations/positions
+  curl "http://127.0.0.1:$port/statements?country=Japan"
+  curl -X POST http://127.0.0.1:$port/statements -H 'Content-Type: application/json' \\
+    -d '{"speaker":{"name":"Yoko Kamikawa","role":"Minister for Foreign Affairs"},"country":"Japan","topics":["south-china-sea"],"position":"expresses serious concern over dangerous actions","statedOn":"2024-06-18"}'
+
+TEXT
+dotnet "$host" --urls "http://127.0.0.1:$port"

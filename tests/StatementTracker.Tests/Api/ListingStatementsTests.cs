@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Shouldly;
+using StatementTracker.Tests.Support;
+
+namespace StatementTracker.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public class ListingStatementsTests(AppFixture app)
+{
+    private static Guid[] Ids(JsonNode page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToArray();
+
+    [Fact]
+    public async Task statements_are_listed_newest_stated_first_and_filtered_by_country_and_topic()
+    {
+        var topic = StatementBodies.UniqueTopic("listing");
+        var older = StatementBodies.Valid(topic, "KAZ", "2024-07-03");
+        var newer = StatementBodies.Valid(topic, "KAZ", "2024-07-05");
+        var elsewhere = StatementBodies.Valid(topic, "UZB", "2024-07-06");
+        foreach (var body in new[] { older, newer, elsewhere }) await app.Host.PostJsonAsync("/statements", body);
+
+        var page = await app.Host.GetJsonAsync($"/statements?country=Kazakhstan&topic={topic}");
+
+        Ids(page).ShouldBe([Guid.Parse(newer["statementId"]!.GetValue<string>()), Guid.Parse(older["statementId"]!.GetValue<string>())]);
+        page["total"]!.GetValue<long>().ShouldBe(2);
+        page["page"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task statements_are_filtered_by_speaker_and_stated_date_range()
+    {
+        var topic = StatementBodies.UniqueTopic("range");
+        var july = StatementBodies.Valid(topic, statedOn: "2024-07-04");
+        var august = StatementBodies.Valid(topic, statedOn: "2024-08").With("speaker", new JsonObject { ["name"] = "Yoko Kamikawa" });
+        var september = StatementBodies.Valid(topic, statedOn: "2024-09-10");
+        foreach (var body in new[] { july, august, september }) await app.Host.PostJsonAsync("/statements", body);
+
+        Ids(await app.Host.GetJsonAsync($"/statements?topic={topic}&from=2024-08&to=2024-08-31"))
+            .ShouldBe([Guid.Parse(august["statementId"]!.GetValue<string>())]);
+        Ids(await app.Host.GetJsonAsync($"/statements?topic={topic}&speaker=kamikawa"))
+            .ShouldBe([Guid.Parse(august["statementId"]!.GetValue<string>())]);
+        (await app.Host.GetJsonAsync($"/statements?topic={topic}&from=2024-07-05"))["total"]!.GetValue<long>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task pages_hold_at_most_the_page_size_and_the_page_size_is_capped()
+    {
+        var topic = StatementBodies.UniqueTopic("paging");
+        for (var day = 1; day <= 5; day++) await app.Host.PostJsonAsync("/statements", StatementBodies.Valid(topic, statedOn: $"2024-03-{day:D2}"));
+
+        var second = await app.Host.GetJsonAsync($"/statements?topic={topic}&page=2&pageSize=2");
+        second["items"]!.AsArray().Select(i => i!["statedOn"]!.GetValue<string>()).ShouldBe(["2024-03-03", "2024-03-02"]);
+        second["total"]!.GetValue<long>().ShouldBe(5);
+
+        (await app.Host.GetJsonAsync($"/statements?topic={topic}&pageSize=100000"))["pageSize"]!.GetValue<int>().ShouldBe(100);
+    }
+
+    [Theory]
+    [InlineData("page=0", "page")]
+    [InlineData("pageSize=-1", "pageSize")]
+    [InlineData("page=abc", "page")]
+    [InlineData("country=Narnia", "country")]
+    [InlineData("topic=Not%20A%20Slug", "topic")]
+    [InlineData("from=2024-13", "from")]
+    [InlineData("to=yesterday", "to")]
+    public async Task bad_query_parameters_answer_400_naming_the_parameter(string query, string parameter)
+    {
+        var (status, problem, _) = await app.Host.SendAsync(HttpMethod.Get, $"/statements?{query}");
+
+        status.ShouldBe(400);
+        problem!["errors"]!.AsObject().Select(e => e.Key).ShouldBe([parameter]);
+    }
+}

@@ -1,0 +1,52 @@
+using Alba;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+[assembly: AssemblyFixture(typeof(StatementTracker.Tests.Support.TestDatabase))]
+
+namespace StatementTracker.Tests.Support;
+
+/// <summary>The service, hosted in memory against a database of its own: one per test collection.</summary>
+public sealed class AppFixture(TestDatabase database) : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await database.CreateDatabaseAsync("api");
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:StatementTracker", ConnectionString);
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public Task WaitForProjectionsAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().LongCountAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "api";
+}

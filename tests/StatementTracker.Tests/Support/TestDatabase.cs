@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using DotNet.Testcontainers.Configurations;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace StatementTracker.Tests.Support;
+
+/// <summary>
+/// One real PostgreSQL server for the whole test run, chosen in this order:
+/// the connection string in <c>STATEMENTTRACKER_TEST_DATABASE</c> when set; a Testcontainers
+/// container where a Docker engine answers; otherwise a throwaway cluster started from this
+/// machine's PostgreSQL server binaries by <c>deploy/postgres-local.sh</c>.
+/// Each test host gets a fresh database of its own on that server.
+/// </summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    public const string ConnectionVariable = "STATEMENTTRACKER_TEST_DATABASE";
+
+    private PostgreSqlContainer? _container;
+    private string? _clusterDirectory;
+
+    public string ServerConnectionString { get; private set; } = "";
+
+    /// <summary>Where the throwaway cluster lives, when the tests started one (the fault tests stop and start it).</summary>
+    public string? ClusterDirectory => _clusterDirectory;
+
+    public int Port { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
+        {
+            ServerConnectionString = given;
+        }
+        else if (TestcontainersSettings.OS.DockerEndpointAuthConfig is not null)
+        {
+            _container = new PostgreSqlBuilder("postgres:15-alpine").Build();
+            await _container.StartAsync();
+            ServerConnectionString = _container.GetConnectionString();
+        }
+        else
+        {
+            Port = FreePort();
+            _clusterDirectory = Path.Combine(Path.GetTempPath(), $"statementtracker-tests-{Guid.NewGuid():N}");
+            await LocalCluster("start", _clusterDirectory, Port.ToString());
+            ServerConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+        }
+    }
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var name = $"st_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
+        await using (var connection = new NpgsqlConnection(ServerConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_container is not null) await _container.DisposeAsync();
+        if (_clusterDirectory is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await LocalCluster("stop", _clusterDirectory);
+            try { Directory.Delete(_clusterDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    public static async Task LocalCluster(params string[] arguments)
+    {
+        var script = Path.Combine(Repository.Root, "deploy", "postgres-local.sh");
+        var start = new ProcessStartInfo("bash", [script, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"postgres-local.sh {string.Join(' ', arguments)} failed: {await output}{await error}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public static class Repository
+{
+    /// <summary>The repository's root: the folder above the test binaries that holds StatementTracker.sln.</summary>
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StatementTracker.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Cannot find the repository root (StatementTracker.sln) above " + AppContext.BaseDirectory);
+    }
+}
