@@ -24,4 +24,31 @@ public sealed class QueryParameters
         }
         return Math.Min(value, cap);
     }
+
+    public long? Long(string name, string? raw, long min)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min) return value;
+        Reject(name, $"Must be a whole number of at least {min}.");
+        return null;
+    }
+
+    /// <summary>An ISO 8601 instant ("2024-07-05T10:00:00Z"); without an offset it is taken as UTC.</summary>
+    public DateTimeOffset? Instant(string name, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        if (DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            return value;
+        Reject(name, "Must be an ISO 8601 instant such as 2024-07-05T10:00:00Z.");
+        return null;
+    }
+
+    /// <summary>A partial date: YYYY, YYYY-MM or YYYY-MM-DD.</summary>
+    public Vocabulary.PartialDate? Date(string name, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        if (Vocabulary.PartialDate.TryParse(raw.Trim(), out var date)) return date;
+        Reject(name, "Must be a date of the form YYYY, YYYY-MM or YYYY-MM-DD.");
+        return null;
+    }
 }

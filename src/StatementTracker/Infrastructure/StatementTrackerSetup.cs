@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StatementTracker.Admin;
 using StatementTracker.Positions;
 using StatementTracker.Statements;
 using FluentValidation;
@@ -32,17 +33,21 @@ public static class StatementTrackerSetup
                 options.Connection(ConnectionString(configuration));
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.Events.AppendMode = EventAppendMode.Rich;
+                options.Events.TimeProvider = new MicrosecondClock(TimeProvider.System);
                 // Wake the async daemon on each append instead of waiting for its next poll.
                 options.Events.UseListenNotifyForEventAppends = true;
                 options.AutoCreateSchemaObjects = environment.IsProduction() ? AutoCreate.CreateOrUpdate : AutoCreate.All;
+                options.Events.EnableExtendedProgressionTracking = true;
                 options.AddStatements();
                 options.AddPositions();
+                options.AddAdmin();
                 return options;
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .AddAsyncDaemon(DaemonMode.HotCold);
 
+        services.AddAdmin();
         services.AddWolverineHttp();
         services.AddProblemDetails();
         return services;

@@ -14,6 +14,37 @@ public sealed record CountryStance(
     string Position,
     PartialDate StatedOn);
 
+/// <summary>
+/// Which statements a position read counts: those stated on or before <paramref name="AsOf"/> (a partial
+/// date counts once all of it has passed), as the tracker knew them at the instant <paramref name="KnownAt"/>
+/// (only events recorded at or before it: later corrections and retractions do not apply). Null means
+/// no limit: every statement, as it stands now.
+/// </summary>
+public sealed record PositionView(PartialDate? AsOf, DateTimeOffset? KnownAt)
+{
+    public static readonly PositionView Now = new(null, null);
+
+    /// <summary>The SQL condition for the rows this view counts, with its parameters after <paramref name="firstParameter"/>.</summary>
+    internal (string Condition, object[] Parameters) Filter(int firstParameter)
+    {
+        var parameters = new List<object>();
+        string Next(object value)
+        {
+            parameters.Add(value);
+            return $"${firstParameter + parameters.Count - 1}";
+        }
+
+        var condition = "known_until is null";
+        if (KnownAt is { } knownAt)
+        {
+            var instant = Next(knownAt);
+            condition = $"known_from <= {instant} and (known_until is null or known_until > {instant})";
+        }
+        if (AsOf is { } asOf) condition += $" and stated_to <= {Next(asOf.LastDay)}";
+        return (condition, parameters.ToArray());
+    }
+}
+
 /// <summary>Reads <see cref="PositionEntriesTable"/>: histories stream through <see cref="TopicTimeline"/>.</summary>
 public static class PositionQueries
 {
@@ -22,18 +53,19 @@ public static class PositionQueries
 
     /// <summary>The country's position on each topic it has spoken on (or on one topic), by topic.</summary>
     public static async Task<IReadOnlyList<TopicPosition>> ForCountryAsync(
-        IQuerySession session, string country, string? topic, int historyLimit, CancellationToken cancellation)
+        IQuerySession session, string country, string? topic, PositionView view, int historyLimit, CancellationToken cancellation)
     {
-        var table = TableOf(session);
+        var (visible, parameters) = view.Filter(firstParameter: 3);
         await using var command = new NpgsqlCommand(
             $"""
-             select {EntryColumns} from {table}
-             where country = $1 and ($2::text is null or topic = $2) and known_until is null
+             select {EntryColumns} from {TableOf(session)}
+             where country = $1 and ($2::text is null or topic = $2) and {visible}
              order by topic, stated_from, stated_precision, recorded_seq
              """,
             session.Connection);
         command.Parameters.Add(new NpgsqlParameter { Value = country });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)topic ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
 
         var positions = new List<TopicPosition>();
         TopicTimeline? timeline = null;
@@ -53,17 +85,19 @@ public static class PositionQueries
     }
 
     /// <summary>Each country's current stance on the topic: its latest statement's.</summary>
-    public static async Task<IReadOnlyList<CountryStance>> ForTopicAsync(IQuerySession session, string topic, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<CountryStance>> ForTopicAsync(
+        IQuerySession session, string topic, PositionView view, CancellationToken cancellation)
     {
-        var table = TableOf(session);
+        var (visible, parameters) = view.Filter(firstParameter: 2);
         await using var command = new NpgsqlCommand(
             $"""
-             select distinct on (country) country, {EntryColumns} from {table}
-             where topic = $1 and known_until is null
+             select distinct on (country) country, {EntryColumns} from {TableOf(session)}
+             where topic = $1 and {visible}
              order by country, stated_from desc, stated_precision desc, recorded_seq desc
              """,
             session.Connection);
         command.Parameters.Add(new NpgsqlParameter { Value = topic });
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
 
         var stances = new List<CountryStance>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);

@@ -10,6 +10,9 @@ public static class Configuration
     {
         // Stored event names are part of the data: never change them, add new ones instead.
         options.Events.MapEventType<StatementRecorded>("statement_recorded");
+        options.Events.MapEventType<StatementCorrected>("statement_corrected");
+        options.Events.MapEventType<SourceAdded>("source_added");
+        options.Events.MapEventType<StatementRetracted>("statement_retracted");
 
         options.Projections.Snapshot<Statement>(SnapshotLifecycle.Inline)
             .Index(s => s.Country)

@@ -21,6 +21,7 @@ public sealed record SpeakerInput(string? Name, string? Role)
     }
 }
 
+[JsonBody]
 public sealed record SourceInput(string? Publisher, string? Url, string? PublishedOn)
 {
     public Source ToSource() => new(
@@ -47,19 +48,20 @@ public static class Normalise
 {
     public static string? OptionalText(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>A stated stance code, or null when none is stated (it is then inferred from the position).</summary>
+    public static string? Stance(string? value) => OptionalText(value)?.ToLowerInvariant();
+
     public static IReadOnlyList<string> Countries(IEnumerable<string?>? values) =>
         (values ?? []).Select(v => Vocabulary.Countries.Normalise(v)!).Distinct().ToArray();
 
     public static IReadOnlyList<string> Topics(IEnumerable<string?> values) =>
         values.Select(v => v!).Distinct().ToArray();
 
-    /// <summary>One source per URL: a second report at the same address adds nothing.</summary>
+    /// <summary>One source per report: a second report at the same URL adds nothing.</summary>
     public static IReadOnlyList<Source> Sources(IEnumerable<Source> sources) =>
-        sources
-            .GroupBy(s => s.Url is null ? (object)s : UrlKey(s.Url))
-            .Select(g => g.First())
-            .ToArray();
-
-    public static string UrlKey(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : url;
+        sources.Aggregate(new List<Source>(), (kept, source) =>
+        {
+            if (!kept.Any(source.SameReportAs)) kept.Add(source);
+            return kept;
+        });
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using JasperFx.Events;
 using StatementTracker.Vocabulary;
 
@@ -9,9 +10,12 @@ public static class StatementStatus
     public const string Retracted = "retracted";
 }
 
+public sealed record Retraction(string Reason, string By, DateTimeOffset At);
+
 /// <summary>
-/// A statement as it stands now: the document behind <c>GET /statements/{id}</c> and the statement
-/// list, built inline from the statement's own stream (so a read right after a write sees it).
+/// A statement as it stands: built from its own stream, inline for the statement list and live (also at
+/// an earlier version or instant) for <c>GET /statements/{id}</c>. Every Apply is pure and takes its
+/// time from the event, so a rebuild gives the same document.
 /// </summary>
 public sealed record Statement
 {
@@ -30,31 +34,53 @@ public sealed record Statement
     public string? Quote { get; init; }
     public IReadOnlyList<string> Targets { get; init; } = [];
     public string? Occasion { get; init; }
-    public required IReadOnlyList<Source> Sources { get; init; }
+    public IReadOnlyList<Source> Sources { get; init; } = [];
     public string Status { get; init; } = StatementStatus.Recorded;
+    public Retraction? Retraction { get; init; }
     public long Version { get; init; }
     public DateTimeOffset RecordedAt { get; init; }
-    public required string RecordedBy { get; init; }
+    public string RecordedBy { get; init; } = string.Empty;
     public DateTimeOffset LastChangedAt { get; init; }
+    public int Corrections { get; init; }
 
-    public static Statement Create(IEvent<StatementRecorded> recorded) =>
+    [JsonIgnore]
+    public bool IsRetracted => Status == StatementStatus.Retracted;
+
+    /// <summary>The content as recorded or last corrected: what a correction starts from.</summary>
+    public StatementContent ToContent() =>
+        new(Speaker, Country, Topics, Position, StanceInferred ? null : Stance, StatedOn, Quote, Targets, Occasion);
+
+    public static Statement Create(IEvent<StatementRecorded> e) =>
         new Statement
         {
-            Id = recorded.Data.StatementId,
-            Sources = recorded.Data.Sources,
-            RecordedBy = recorded.Data.RecordedBy,
-            Version = recorded.Version,
-            RecordedAt = recorded.Timestamp,
-            LastChangedAt = recorded.Timestamp,
-        }.WithContent(recorded.Data.Content);
+            Id = e.Data.StatementId,
+            Sources = e.Data.Sources,
+            RecordedAt = e.Timestamp,
+            RecordedBy = e.Data.RecordedBy,
+        }.With(e.Data.Content).Changed(e);
 
-    private Statement WithContent(StatementContent content) => this with
+    public Statement Apply(IEvent<StatementCorrected> e) =>
+        With(e.Data.After).Changed(e) with { Corrections = Corrections + 1 };
+
+    public Statement Apply(IEvent<SourceAdded> e) =>
+        (this with { Sources = [.. Sources, e.Data.Source] }).Changed(e);
+
+    public Statement Apply(IEvent<StatementRetracted> e) =>
+        (this with
+        {
+            Status = StatementStatus.Retracted,
+            Retraction = new Retraction(e.Data.Reason, e.Data.RetractedBy, e.Timestamp),
+        }).Changed(e);
+
+    private Statement Changed(IEvent e) => this with { Version = e.Version, LastChangedAt = e.Timestamp };
+
+    private Statement With(StatementContent content) => this with
     {
         Speaker = content.Speaker,
         Country = content.Country,
         Topics = content.Topics,
         Position = content.Position,
-        Stance = content.Stance,
+        Stance = content.EffectiveStance,
         StanceInferred = content.StanceInferred,
         StatedOn = content.StatedOn,
         StatedWithin = DateSpan.Of(content.StatedOn),

@@ -62,3 +62,10 @@ public static class StatementRules
 
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }
+
+public static class OptionalFieldRules
+{
+    /// <summary>A field a correction may leave out, but not blank out.</summary>
+    public static IRuleBuilderOptions<T, string?> NotEmptyWhenGiven<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(value => value is null || !string.IsNullOrWhiteSpace(value)).WithMessage("Must not be empty: leave the field out to keep it.");
+}

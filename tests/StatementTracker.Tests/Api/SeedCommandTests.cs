@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Alba;
 using Marten.Events;
-using Npgsql;
 using Shouldly;
 using StatementTracker.Tests.Support;
 using Wolverine;
@@ -11,49 +9,20 @@ namespace StatementTracker.Tests.Api;
 /// <summary>The host's <c>seed</c> command, run as a real process against a database of its own.</summary>
 public class SeedCommandTests(TestDatabase database)
 {
-    private static async Task<(int ExitCode, string Output)> RunHostAsync(string connectionString, params string[] arguments)
-    {
-        // The host's own build output: the test folder's extra assemblies confuse its command discovery.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var hostDirectory = Path.Combine(Repository.Root, "src", "StatementTracker.Host", "bin", configuration, "net10.0");
-        var hostDll = Path.Combine(hostDirectory, "StatementTracker.Host.dll");
-        var start = new ProcessStartInfo("dotnet", [hostDll, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = hostDirectory,
-        };
-        start.Environment["ConnectionStrings__StatementTracker"] = connectionString;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     [Fact]
     public async Task seeding_twice_leaves_the_same_statements_and_japan_monitors_china_russia_relations()
     {
         var connectionString = await database.CreateDatabaseAsync("seed");
 
-        var first = await RunHostAsync(connectionString, "seed");
+        var first = await HostProcess.RunAsync(connectionString, "seed");
         first.ExitCode.ShouldBe(0, first.Output);
         first.Output.ShouldContain("5 recorded, 0 already present");
-        var second = await RunHostAsync(connectionString, "seed");
+        var second = await HostProcess.RunAsync(connectionString, "seed");
         second.ExitCode.ShouldBe(0, second.Output);
         second.Output.ShouldContain("0 recorded, 5 already present");
 
-        (await CountAsync(connectionString, "select count(*) from public.mt_events")).ShouldBe(5);
-        (await CountAsync(connectionString, "select count(*) from public.mt_streams")).ShouldBe(5);
+        (await HostProcess.CountAsync(connectionString, "select count(*) from public.mt_events")).ShouldBe(5);
+        (await HostProcess.CountAsync(connectionString, "select count(*) from public.mt_streams")).ShouldBe(5);
 
         await using var host = await AlbaHost.For<Program>(builder =>
         {

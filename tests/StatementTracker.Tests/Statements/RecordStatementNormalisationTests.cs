@@ -27,7 +27,8 @@ public class RecordStatementNormalisationTests
     {
         var content = Recorded(StatementBodies.Valid()).Content;
 
-        content.Stance.ShouldBe(Stances.Monitor);
+        content.Stance.ShouldBeNull();
+        content.EffectiveStance.ShouldBe(Stances.Monitor);
         content.StanceInferred.ShouldBeTrue();
     }
 
@@ -42,7 +43,7 @@ public class RecordStatementNormalisationTests
 
     [Fact]
     public void a_position_nothing_recognises_is_unclassified() =>
-        Recorded(StatementBodies.Valid().With("position", "held talks in Astana")).Content.Stance.ShouldBe(Stances.Unclassified);
+        Recorded(StatementBodies.Valid().With("position", "held talks in Astana")).Content.EffectiveStance.ShouldBe(Stances.Unclassified);
 
     [Fact]
     public void the_stated_date_keeps_its_precision() =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Alba;
 using Marten;
 using Marten.Events;
@@ -10,7 +11,7 @@ using Wolverine;
 namespace StatementTracker.Tests.Support;
 
 /// <summary>The service, hosted in memory against a database of its own: one per test collection.</summary>
-public sealed class AppFixture(TestDatabase database) : IAsyncLifetime
+public class AppFixture(TestDatabase database) : IAsyncLifetime
 {
     public IAlbaHost Host { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
@@ -33,6 +34,9 @@ public sealed class AppFixture(TestDatabase database) : IAsyncLifetime
 
     public Task WaitForProjectionsAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
 
+    public async Task<IReadOnlyList<JsonNode>> HistoryEventsAsync(Guid id) =>
+        (await Host.GetJsonAsync($"/statements/{id}/history"))["events"]!.AsArray().Select(e => e!).ToArray();
+
     public async Task<long> EventCountAsync()
     {
         await using var session = Store.QuerySession();
@@ -49,4 +53,13 @@ public sealed class AppFixture(TestDatabase database) : IAsyncLifetime
 public sealed class ApiCollection : ICollectionFixture<AppFixture>
 {
     public const string Name = "api";
+}
+
+/// <summary>A host of its own for the replay tests: rebuilds must not disturb other tests' reads.</summary>
+public sealed class ReplayFixture(TestDatabase database) : AppFixture(database);
+
+[CollectionDefinition(Name)]
+public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>
+{
+    public const string Name = "replay";
 }

@@ -1,6 +1,7 @@
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http;
+using StatementTracker.Admin;
 using StatementTracker.Infrastructure;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
@@ -12,17 +13,19 @@ public sealed record StatementPage(IReadOnlyList<Statement> Items, long Total, i
 /// <summary>
 /// <c>GET /statements?country=&amp;topic=&amp;speaker=&amp;from=&amp;to=&amp;page=&amp;pageSize=</c>:
 /// statements newest <c>statedOn</c> first. <c>from</c>/<c>to</c> take partial dates and include a
-/// statement whose stated date starts within them.
+/// statement whose stated date starts within them. Retracted statements are left out unless
+/// <c>status=retracted</c> or <c>status=all</c> asks for them.
 /// </summary>
 public static class ListStatementsEndpoint
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
+    public const string AnyStatus = "all";
 
     [WolverineGet("/statements")]
     public static async Task<IResult> Get(
-        string? country, string? topic, string? speaker, string? from, string? to, string? page, string? pageSize,
-        IQuerySession session, CancellationToken cancellation)
+        string? country, string? topic, string? speaker, string? from, string? to, string? status, string? page, string? pageSize,
+        IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var pageNumber = query.Int("page", page, 1, 1, int.MaxValue / MaxPageSize);
@@ -35,11 +38,17 @@ public static class ListStatementsEndpoint
             query.Reject("topic", "Must be a lowercase kebab-case topic slug.");
         if (speaker is { Length: > StatementRules.MaxNameLength })
             query.Reject("speaker", $"Must be at most {StatementRules.MaxNameLength} characters.");
-        var fromDate = ParseDate(query, "from", from);
-        var toDate = ParseDate(query, "to", to);
+        var fromDate = query.Date("from", from);
+        var toDate = query.Date("to", to);
+        var wanted = string.IsNullOrWhiteSpace(status) ? StatementStatus.Recorded : status.Trim().ToLowerInvariant();
+        if (wanted is not (StatementStatus.Recorded or StatementStatus.Retracted or AnyStatus))
+            query.Reject("status", $"Must be {StatementStatus.Recorded} (the default), {StatementStatus.Retracted} or {AnyStatus}.");
         if (!query.IsValid) return query.Problem.ToResult();
+        if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, nameof(Statement), cancellation) is { } unavailable)
+            return unavailable;
 
         IQueryable<Statement> statements = session.Query<Statement>();
+        if (wanted != AnyStatus) statements = statements.Where(s => s.Status == wanted);
         if (countryCode is not null) statements = statements.Where(s => s.Country == countryCode);
         if (!string.IsNullOrWhiteSpace(topic)) statements = statements.Where(s => s.Topics.Contains(topic));
         if (!string.IsNullOrWhiteSpace(speaker))
@@ -55,13 +64,5 @@ public static class ListStatementsEndpoint
             .ThenByDescending(s => s.RecordedAt)
             .ToPagedListAsync(pageNumber, size, cancellation);
         return Results.Ok(new StatementPage(found.ToArray(), found.TotalItemCount, pageNumber, size));
-    }
-
-    private static PartialDate? ParseDate(QueryParameters query, string name, string? raw)
-    {
-        if (string.IsNullOrWhiteSpace(raw)) return null;
-        if (PartialDate.TryParse(raw.Trim(), out var date)) return date;
-        query.Reject(name, "Must be a date of the form YYYY, YYYY-MM or YYYY-MM-DD.");
-        return null;
     }
 }

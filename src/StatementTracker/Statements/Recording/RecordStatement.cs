@@ -26,15 +26,12 @@ public sealed record RecordStatement(
     /// <summary>The event this command records; call it only on a command that passed validation.</summary>
     public StatementRecorded ToEvent(Guid statementId, string recordedBy)
     {
-        var position = Position!.Trim();
-        var inferred = StanceInference.Infer(position);
         var content = new StatementContent(
             Speaker!.ToSpeaker(),
             Vocabulary.Countries.Normalise(Country)!,
             Normalise.Topics(Topics!),
-            position,
-            Normalise.OptionalText(Stance)?.ToLowerInvariant() ?? inferred.Stance,
-            StanceInferred: Normalise.OptionalText(Stance) is null,
+            Position!.Trim(),
+            Normalise.Stance(Stance),
             PartialDate.Parse(StatedOn!.Trim()),
             Normalise.OptionalText(Quote),
             Normalise.Countries(Targets),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Marten;
 using Marten.Exceptions;
 
@@ -47,7 +46,5 @@ public static class StatementRecording
 
     /// <summary>Same content and sources; who posted it does not make it a different statement.</summary>
     public static bool SameStatement(StatementRecorded a, StatementRecorded b) =>
-        Canonical(a with { RecordedBy = "" }) == Canonical(b with { RecordedBy = "" });
-
-    private static string Canonical(StatementRecorded recorded) => JsonSerializer.Serialize(recorded);
+        a.StatementId == b.StatementId && a.Content.SameAs(b.Content) && a.Sources.SequenceEqual(b.Sources);
 }

@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using StatementTracker.Infrastructure;
+using Wolverine.Http;
+
+namespace StatementTracker.Admin;
+
+/// <summary>
+/// <c>POST /admin/projections/{name}/rebuild</c>: replays every event into the projection, in the
+/// background. 202 at once; <c>GET /admin/projections</c> shows progress and the outcome.
+/// </summary>
+public static class RebuildProjectionEndpoint
+{
+    [WolverinePost("/admin/projections/{name}/rebuild")]
+    public static async Task<IResult> Post(string name, ProjectionRebuilds rebuilds, ClaimsPrincipal user, CancellationToken cancellation)
+    {
+        if (rebuilds.Projections().All(p => p.Name != name))
+            return Problems.NotFound($"No projection named '{name}'. GET /admin/projections lists them.").ToResult();
+
+        if (!await rebuilds.TryStartAsync(name, Actors.NameOf(user), cancellation))
+            return Problems.Conflict($"Projection '{name}' is being rebuilt already.").ToResult();
+
+        return Results.Accepted("/admin/projections", new { projection = name, status = ProjectionRebuilds.Rebuilding });
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using StatementTracker.Infrastructure;
+using Wolverine.Http;
+
+namespace StatementTracker.Statements.AddingSources;
+
+/// <summary>
+/// <c>POST /statements/{id}/sources</c> with a <see cref="SourceInput"/> body: another report of the
+/// statement. A report already cited (same URL) is kept once: the answer is 200 and nothing is appended.
+/// </summary>
+public static class AddSourceEndpoint
+{
+    /// <summary>The event, or null when the statement already cites this report.</summary>
+    public static SourceAdded? Decide(Statement statement, SourceInput input, string actor)
+    {
+        var source = input.ToSource();
+        return statement.Sources.Any(source.SameReportAs) ? null : new SourceAdded(statement.Id, source, actor);
+    }
+
+    [WolverinePost("/statements/{id}/sources")]
+    public static async Task<IResult> Post(string id, SourceInput source, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
+    {
+        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(session, id, expectedVersion: null, cancellation);
+        if (stream is null) return refusal!;
+
+        if (Decide(stream.Aggregate!, source, Actors.NameOf(user)) is not { } added)
+            return StatementStreams.Changed(stream.Id, stream.StartingVersion ?? 0);
+
+        stream.AppendOne(added);
+        return await StatementStreams.SaveAsync(session, stream,
+            version => StatementStreams.Changed(stream.Id, version, StatusCodes.Status201Created), cancellation);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using StatementTracker.Infrastructure;
+using Wolverine.Http;
+
+namespace StatementTracker.Statements.Retracting;
+
+/// <summary>
+/// The body of <c>POST /statements/{id}/retraction</c>: why the statement is withdrawn
+/// (misattributed, never said, ...), and optionally the version retracted.
+/// </summary>
+[JsonBody]
+public sealed record RetractStatement(string? Reason, long? ExpectedVersion)
+{
+    public StatementRetracted Decide(Statement statement, string actor) => new(statement.Id, Reason!.Trim(), actor);
+
+    public sealed class Validator : RequestValidator<RetractStatement>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Reason).RequiredText(Correcting.CorrectStatement.MaxReasonLength, multiline: true);
+            RuleFor(x => x.ExpectedVersion).GreaterThanOrEqualTo(1).WithMessage("Must be a version of at least 1.");
+        }
+    }
+}
+
+public static class RetractStatementEndpoint
+{
+    [WolverinePost("/statements/{id}/retraction")]
+    public static async Task<IResult> Post(
+        string id, RetractStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
+    {
+        var (expectedVersion, versionProblem) = ExpectedVersions.Resolve(command.ExpectedVersion, request.Headers.IfMatch, required: false);
+        if (versionProblem is not null) return versionProblem.ToResult();
+
+        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(session, id, expectedVersion, cancellation);
+        if (stream is null) return refusal!;
+
+        stream.AppendOne(command.Decide(stream.Aggregate!, Actors.NameOf(user)));
+        return await StatementStreams.SaveAsync(session, stream, version => StatementStreams.Changed(stream.Id, version), cancellation);
+    }
+}

@@ -1,0 +1,32 @@
+using Shouldly;
+using StatementTracker.Tests.Support;
+
+namespace StatementTracker.Tests.Api;
+
+/// <summary>The host's <c>projections</c> command, run as a real process against a database of its own.</summary>
+public class ProjectionsCommandTests(TestDatabase database)
+{
+    [Fact]
+    public async Task the_command_line_lists_projections_and_rebuilds_them_all_or_one_by_name()
+    {
+        var connectionString = await database.CreateDatabaseAsync("cli");
+        (await HostProcess.RunAsync(connectionString, "seed")).ExitCode.ShouldBe(0);
+
+        var list = await HostProcess.RunAsync(connectionString, "projections", "list");
+        list.ExitCode.ShouldBe(0, list.Output);
+        list.Output.ShouldContain("PositionHistor");
+        list.Output.ShouldContain("Statement");
+
+        // The seed command records events but projects nothing asynchronously: only a rebuild fills the positions.
+        (await HostProcess.CountAsync(connectionString, "select count(*) from public.st_position_entries")).ShouldBe(0);
+        var all = await HostProcess.RunAsync(connectionString, "projections", "rebuild");
+        all.ExitCode.ShouldBe(0, all.Output);
+        (await HostProcess.CountAsync(connectionString, "select count(*) from public.st_position_entries where known_until is null")).ShouldBe(6);
+
+        var one = await HostProcess.RunAsync(connectionString, "projections", "rebuild", "-p", "PositionHistory");
+        one.ExitCode.ShouldBe(0, one.Output);
+        one.Output.ShouldContain("PositionHistory");
+        (await HostProcess.CountAsync(connectionString, "select count(*) from public.st_position_entries where known_until is null")).ShouldBe(6);
+        (await HostProcess.CountAsync(connectionString, "select count(*) from public.mt_doc_statement")).ShouldBe(5);
+    }
+}

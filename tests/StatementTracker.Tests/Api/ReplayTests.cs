@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Marten;
+using Npgsql;
+using Shouldly;
+using StatementTracker.Tests.Support;
+
+namespace StatementTracker.Tests.Api;
+
+/// <summary>Rebuilding projections from the events, through the admin API, on a host of its own.</summary>
+[Collection(ReplayCollection.Name)]
+public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
+{
+    private static readonly string[] Countries = ["JPN", "CHN", "RUS", "USA", "PHL", "KAZ", "IND", "AUS"];
+    private static readonly string[] Topics = ["taiwan", "south-china-sea", "ukraine-war", "china-russia-relations"];
+    private static readonly string[] Positions =
+    [
+        "will closely monitor the situation", "opposes foreign intervention", "expresses concern about the drills",
+        "urges restraint on all sides", "condemns the attack", "welcomes the agreement", "held talks in Astana",
+    ];
+
+    /// <summary>
+    /// Records, corrections, source additions and retractions in a random but reproducible mix, through
+    /// the HTTP API. Returns how many events they appended.
+    /// </summary>
+    private async Task<int> GenerateHistoryAsync(int seed, int events)
+    {
+        var random = new Random(seed);
+        var live = new List<(Guid Id, long Version)>();
+        var appended = 0;
+        while (appended < events)
+        {
+            var roll = random.Next(100);
+            if (live.Count < 20 || roll < 35)
+            {
+                var body = StatementBodies.Valid(
+                    Topics[random.Next(Topics.Length)], Countries[random.Next(Countries.Length)],
+                    $"{2020 + random.Next(5)}-{1 + random.Next(12):D2}" + (random.Next(3) == 0 ? "" : $"-{1 + random.Next(28):D2}"),
+                    Positions[random.Next(Positions.Length)]);
+                if (random.Next(4) == 0) body = body.With("topics", new JsonArray(Topics[0], Topics[1 + random.Next(3)]));
+                live.Add((await app.Host.RecordAsync(body), 1));
+            }
+            else
+            {
+                var index = random.Next(live.Count);
+                var (id, version) = live[index];
+                if (roll < 75)
+                {
+                    JsonObject change = random.Next(4) switch
+                    {
+                        0 => new() { ["statedOn"] = $"{2020 + random.Next(5)}-{1 + random.Next(12):D2}-{1 + random.Next(28):D2}" },
+                        1 => new() { ["position"] = Positions[random.Next(Positions.Length)] + $" ({appended})" },
+                        2 => new() { ["country"] = Countries[random.Next(Countries.Length)], ["stance"] = "support" },
+                        _ => new() { ["topics"] = new JsonArray(Topics[random.Next(Topics.Length)]), ["stance"] = "" },
+                    };
+                    change["occasion"] = $"occasion {appended}"; // so that no correction is a no-op
+                    live[index] = (id, await app.Host.CorrectAsync(id, version, change, $"correction {appended}"));
+                }
+                else if (roll < 92)
+                {
+                    var (status, answer, _) = await app.Host.PostJsonAsync($"/statements/{id}/sources",
+                        new JsonObject { ["publisher"] = "Reuters", ["url"] = $"https://reuters.example/{appended}" });
+                    status.ShouldBe(201, answer?.ToJsonString());
+                    live[index] = (id, answer!["version"]!.GetValue<long>());
+                }
+                else
+                {
+                    await app.Host.RetractAsync(id, $"retraction {appended}");
+                    live.RemoveAt(index);
+                }
+            }
+            appended++;
+        }
+        return appended;
+    }
+
+    /// <summary>Everything the projections built: every position row (current and superseded) and every statement document.</summary>
+    private async Task<(string Positions, string Statements)> SnapshotAsync()
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        async Task<string> Dump(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            return (string?)await command.ExecuteScalarAsync() ?? "[]";
+        }
+        return (
+            await Dump("select json_agg(p order by statement_id, topic, revision)::text from public.st_position_entries p"),
+            await Dump("select json_agg(data order by id)::text from public.mt_doc_statement"));
+    }
+
+    private async Task<JsonNode> ProjectionAsync(string name) =>
+        (await app.Host.GetJsonAsync("/admin/projections"))["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!;
+
+    private async Task WaitForRebuildAsync(string name)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            var projection = await ProjectionAsync(name);
+            if (projection["lastRebuild"]?["status"]?.GetValue<string>() is "completed" or "failed") break;
+            await Task.Delay(100);
+        }
+        (await ProjectionAsync(name))["lastRebuild"]!["status"]!.GetValue<string>().ShouldBe("completed");
+    }
+
+    [Fact]
+    public async Task rebuilt_projections_equal_the_ones_built_live_after_a_thousand_generated_events()
+    {
+        var events = await GenerateHistoryAsync(seed: 20240704, events: 1200);
+        await app.WaitForProjectionsAsync();
+        var live = await SnapshotAsync();
+
+        foreach (var projection in new[] { "PositionHistory", "Statement" })
+        {
+            (await app.Host.SendAsync(HttpMethod.Post, $"/admin/projections/{projection}/rebuild")).Status.ShouldBe(202);
+            await WaitForRebuildAsync(projection);
+        }
+        await app.WaitForProjectionsAsync();
+        var rebuilt = await SnapshotAsync();
+
+        output.WriteLine($"{events} events; {live.Positions.Length} bytes of position rows, {live.Statements.Length} of statements");
+        events.ShouldBeGreaterThanOrEqualTo(1000);
+        live.Positions.Length.ShouldBeGreaterThan(1000);
+        rebuilt.Positions.ShouldBe(live.Positions);
+        rebuilt.Statements.ShouldBe(live.Statements);
+    }
+
+    [Fact]
+    public async Task reads_during_a_rebuild_never_fail_and_the_projection_keeps_up_afterwards()
+    {
+        await GenerateHistoryAsync(seed: 7, events: 300);
+        await app.WaitForProjectionsAsync();
+
+        var (status, accepted, response) = await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/PositionHistory/rebuild");
+        status.ShouldBe(202);
+        accepted!["projection"]!.GetValue<string>().ShouldBe("PositionHistory");
+
+        var answers = new List<int>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            foreach (var url in new[] { "/countries/JPN/positions", "/topics/taiwan/positions", "/countries/CHN/positions/taiwan?knownAt=2030-01-01T00:00:00Z" })
+            {
+                var (code, body, answer) = await app.Host.SendAsync(HttpMethod.Get, url);
+                answers.Add(code);
+                if (code == 503) answer.Headers.RetryAfter.ShouldNotBeNull(body?.ToJsonString());
+                else code.ShouldBeOneOf([200, 404], body?.ToJsonString());
+            }
+            if ((await ProjectionAsync("PositionHistory"))["lastRebuild"]?["status"]?.GetValue<string>() != "rebuilding") break;
+        }
+        await WaitForRebuildAsync("PositionHistory");
+        output.WriteLine($"reads during the rebuild: {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Count()} x {g.Key}"))}");
+        answers.ShouldNotContain(500);
+
+        var topic = StatementBodies.UniqueTopic("after-rebuild");
+        var id = await app.Host.RecordAsync(StatementBodies.Valid(topic, "NZL"));
+        await app.WaitForProjectionsAsync();
+        (await app.Host.GetJsonAsync($"/countries/NZL/positions/{topic}"))["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task the_admin_api_lists_each_projection_with_state_position_high_water_mark_and_lag()
+    {
+        await app.Host.RecordAsync(StatementBodies.Valid(StatementBodies.UniqueTopic("admin")));
+        await app.WaitForProjectionsAsync();
+
+        var overview = await app.Host.GetJsonAsync("/admin/projections");
+
+        var highWaterMark = overview["highWaterMark"]!.GetValue<long>();
+        highWaterMark.ShouldBeGreaterThan(0);
+        var positions = overview["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "PositionHistory")!;
+        positions["lifecycle"]!.GetValue<string>().ShouldBe("Async");
+        positions["state"]!.GetValue<string>().ShouldBe("running");
+        positions["position"]!.GetValue<long>().ShouldBe(highWaterMark);
+        positions["lag"]!.GetValue<long>().ShouldBe(0);
+        overview["projections"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["Statement", "PositionHistory"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task rebuilding_an_unknown_projection_answers_404() =>
+        (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/NoSuchProjection/rebuild")).Status.ShouldBe(404);
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace StatementTracker.Tests.Support;
+
+/// <summary>The built host run as a separate process, as an operator runs it from the command line.</summary>
+public static class HostProcess
+{
+    /// <summary>The host's own build output: the test folder's extra assemblies confuse its command discovery.</summary>
+    public static string Directory { get; } = Path.Combine(
+        Repository.Root, "src", "StatementTracker.Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory,
+        };
+        start.Environment["ConnectionStrings__StatementTracker"] = connectionString;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
+    public static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
