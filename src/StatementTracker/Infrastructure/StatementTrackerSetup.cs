@@ -71,6 +71,8 @@ public static class StatementTrackerSetup
     public static void MapStatementTracker(this WolverineHttpOptions options)
     {
         options.AddParameterHandlingStrategy(new StrictJsonBodyStrategy());
+        // Compile every endpoint at start-up, so the first requests after a (re)start are not slow.
+        options.WarmUpRoutes = RouteWarmup.Eager;
     }
 
     public static string ConnectionString(IConfiguration configuration) =>

@@ -16,34 +16,40 @@ public sealed record HistoryEntry(
 public sealed record Shift(string From, string To, PartialDate StatedOn, Guid StatementId);
 
 /// <summary>A country's position on one topic: where it stands now, and how it got there.</summary>
+/// <param name="HistoryTotal">How many entries the history has; <paramref name="History"/> holds the latest of them.</param>
+/// <param name="ShiftsTotal">How many shifts there are; <paramref name="Shifts"/> holds the latest of them.</param>
 public sealed record TopicPosition(
     string Topic,
     HistoryEntry Current,
     IReadOnlyList<HistoryEntry> History,
     IReadOnlyList<Shift> Shifts,
-    int HistoryTotal);
+    int HistoryTotal,
+    int ShiftsTotal);
 
 /// <summary>
 /// Folds a topic's entries, given in history order (stated date, then recording order), into a
 /// <see cref="TopicPosition"/>. Pure: the same entries always give the same position. Only the
-/// latest <c>historyLimit</c> entries are kept, so a long history costs constant memory.
+/// latest <c>limit</c> entries and shifts are kept, so a long history costs constant memory.
 /// </summary>
-public sealed class TopicTimeline(string topic, int historyLimit)
+public sealed class TopicTimeline(string topic, int limit)
 {
     private readonly Queue<HistoryEntry> _recent = new();
-    private readonly List<Shift> _shifts = [];
+    private readonly Queue<Shift> _shifts = new();
     private HistoryEntry? _latest;
     private int _total;
+    private int _shiftsTotal;
 
     public string Topic => topic;
 
     public TopicTimeline Add(HistoryEntry entry)
     {
         if (_latest is not null && _latest.Stance != entry.Stance)
-            _shifts.Add(new Shift(_latest.Stance, entry.Stance, entry.StatedOn, entry.StatementId));
+        {
+            KeepLatest(_shifts, new Shift(_latest.Stance, entry.Stance, entry.StatedOn, entry.StatementId));
+            _shiftsTotal++;
+        }
 
-        _recent.Enqueue(entry);
-        if (_recent.Count > historyLimit) _recent.Dequeue();
+        KeepLatest(_recent, entry);
         _latest = entry;
         _total++;
         return this;
@@ -52,12 +58,18 @@ public sealed class TopicTimeline(string topic, int historyLimit)
     public TopicPosition ToPosition() =>
         _latest is null
             ? throw new InvalidOperationException($"No entries for topic {topic}.")
-            : new TopicPosition(topic, _latest, _recent.ToArray(), _shifts.ToArray(), _total);
+            : new TopicPosition(topic, _latest, _recent.ToArray(), _shifts.ToArray(), _total, _shiftsTotal);
 
-    public static TopicPosition Of(string topic, IEnumerable<HistoryEntry> entriesInOrder, int historyLimit = int.MaxValue)
+    public static TopicPosition Of(string topic, IEnumerable<HistoryEntry> entriesInOrder, int limit = int.MaxValue)
     {
-        var timeline = new TopicTimeline(topic, historyLimit);
+        var timeline = new TopicTimeline(topic, limit);
         foreach (var entry in entriesInOrder) timeline.Add(entry);
         return timeline.ToPosition();
+    }
+
+    private void KeepLatest<T>(Queue<T> kept, T item)
+    {
+        kept.Enqueue(item);
+        if (kept.Count > limit) kept.Dequeue();
     }
 }

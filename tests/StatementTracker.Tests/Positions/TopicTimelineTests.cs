@@ -44,15 +44,16 @@ public class TopicTimelineTests
         TopicTimeline.Of("taiwan", [Entry("oppose", "2020"), Entry("oppose", "2024")]).Shifts.ShouldBeEmpty();
 
     [Fact]
-    public void a_history_limit_keeps_the_latest_entries_but_counts_and_shifts_over_all()
+    public void a_limit_keeps_the_latest_entries_and_shifts_but_counts_them_all()
     {
         var entries = Enumerable.Range(1, 10).Select(day => Entry(day % 2 == 0 ? "support" : "oppose", $"2024-01-{day:D2}")).ToArray();
 
-        var position = TopicTimeline.Of("taiwan", entries, historyLimit: 3);
+        var position = TopicTimeline.Of("taiwan", entries, limit: 3);
 
         position.History.ShouldBe(entries[7..]);
         position.HistoryTotal.ShouldBe(10);
-        position.Shifts.Count.ShouldBe(9);
+        position.Shifts.Select(s => s.StatementId).ShouldBe(entries[7..].Select(e => e.StatementId));
+        position.ShiftsTotal.ShouldBe(9);
         position.Current.ShouldBe(entries[9]);
     }
 }
