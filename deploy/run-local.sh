@@ -34,6 +34,18 @@ trap stop_cluster EXIT
 export ConnectionStrings__StatementTracker="$connection"
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
+# A development API key with both roles, created once and kept in the git-ignored .data/.
+# The service only ever sees its SHA-256 hash.
+key_file="$root/.data/dev-api-key"
+if [ ! -s "$key_file" ]; then
+  mkdir -p "$root/.data"
+  (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$key_file")
+fi
+dev_key=$(cat "$key_file")
+export Security__ApiKeys__0__Name=${Security__ApiKeys__0__Name:-local-developer}
+export Security__ApiKeys__0__Hash=$(printf %s "$dev_key" | sha256sum | cut -d' ' -f1)
+export Security__ApiKeys__0__Roles=analyst,admin
+
 echo "Building ..."
 dotnet build "$project" -c Release -v quiet -nologo
 host="$project/bin/Release/net10.0/StatementTracker.Host.dll"
@@ -48,12 +60,14 @@ dotnet "$host" seed | grep -v "^Searching\|^for commands\|^commands\|PublicKeyTo
 cat <<TEXT
 
 StatementTracker listens on http://127.0.0.1:$port  (Ctrl-C stops it)
+Development API key (roles analyst, admin; kept in .data/dev-api-key): $dev_key
 Try:
   curl http://127.0.0.1:$port/countries/JPN/positions/china-russia-relations
   curl http://127.0.0.1:$port/topics/china-russia-relations/positions
   curl "http://127.0.0.1:$port/statements?country=Japan"
-  curl -X POST http://127.0.0.1:$port/statements -H 'Content-Type: application/json' \\
+  curl -X POST http://127.0.0.1:$port/statements -H 'Content-Type: application/json' -H "X-Api-Key: $dev_key" \\
     -d '{"speaker":{"name":"Yoko Kamikawa","role":"Minister for Foreign Affairs"},"country":"Japan","topics":["south-china-sea"],"position":"expresses serious concern over dangerous actions","statedOn":"2024-06-18"}'
+  curl -H "X-Api-Key: $dev_key" http://127.0.0.1:$port/admin/projections
 
 TEXT
 dotnet "$host" --urls "http://127.0.0.1:$port"

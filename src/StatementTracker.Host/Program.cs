@@ -14,6 +14,7 @@ builder.Host.UseWolverine(options =>
 
 var app = builder.Build();
 app.UseStatementTrackerErrors();
+app.UseStatementTrackerSecurity();
 app.MapWolverineEndpoints(options => options.MapStatementTracker());
 
 return await app.RunJasperFxCommands(args);

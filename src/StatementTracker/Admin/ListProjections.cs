@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using StatementTracker.Security;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +18,7 @@ public sealed record ProjectionStatus(
 /// <summary><c>GET /admin/projections</c>: each projection's state, position and lag, and its last rebuild.</summary>
 public static class ListProjectionsEndpoint
 {
+    [Authorize(Policy = Policies.Admin)]
     [WolverineGet("/admin/projections")]
     public static async Task<IResult> Get(IDocumentStore store, ProjectionRebuilds rebuilds, CancellationToken cancellation)
     {

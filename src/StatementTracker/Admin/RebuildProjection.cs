@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using StatementTracker.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Infrastructure;
@@ -11,6 +13,7 @@ namespace StatementTracker.Admin;
 /// </summary>
 public static class RebuildProjectionEndpoint
 {
+    [Authorize(Policy = Policies.Admin)]
     [WolverinePost("/admin/projections/{name}/rebuild")]
     public static async Task<IResult> Post(string name, ProjectionRebuilds rebuilds, ClaimsPrincipal user, CancellationToken cancellation)
     {

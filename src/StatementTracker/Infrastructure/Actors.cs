@@ -2,12 +2,14 @@ using System.Security.Claims;
 
 namespace StatementTracker.Infrastructure;
 
-/// <summary>Who caused an event: the authenticated caller, or a fixed name until authentication exists.</summary>
+/// <summary>Who caused an event: the authenticated caller's name (an API key's name, a token's name or subject).</summary>
 public static class Actors
 {
-    /// <summary>Recorded on events whose caller is not authenticated.</summary>
+    /// <summary>Only for events caused without a caller, which the write policies do not allow over HTTP.</summary>
     public const string Anonymous = "anonymous";
 
     public static string NameOf(ClaimsPrincipal? user) =>
-        user?.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : Anonymous;
+        user?.Identity is not { IsAuthenticated: true } ? Anonymous
+        : user.Identity.Name is { Length: > 0 } name ? name
+        : user.FindFirst("sub")?.Value ?? Anonymous;
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StatementTracker.Admin;
 using StatementTracker.Positions;
+using StatementTracker.Security;
 using StatementTracker.Statements;
 using FluentValidation;
 using Weasel.Core;
@@ -44,10 +45,13 @@ public static class StatementTrackerSetup
                 return options;
             })
             .UseLightweightSessions()
+            // Every table exists before the first request, whichever endpoint it reaches.
+            .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine()
             .AddAsyncDaemon(DaemonMode.HotCold);
 
         services.AddAdmin();
+        services.AddSecurity(configuration);
         services.AddWolverineHttp();
         services.AddProblemDetails();
         return services;
@@ -61,6 +65,13 @@ public static class StatementTrackerSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+    }
+
+    /// <summary>Who the caller is, then what they may do.</summary>
+    public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
     }
 
     public static void UseStatementTracker(this WolverineOptions options)

@@ -35,7 +35,7 @@ public class CorrectingStatementsTests(AppFixture app)
         corrected["type"]!.GetValue<string>().ShouldBe("statement_corrected");
         corrected["version"]!.GetValue<long>().ShouldBe(2);
         corrected["reason"]!.GetValue<string>().ShouldBe("the report gave the wrong date");
-        corrected["actor"]!.GetValue<string>().ShouldBe("anonymous");
+        corrected["actor"]!.GetValue<string>().ShouldBe(TestKeys.EditorName);
         corrected["data"]!["before"]!["statedOn"]!.GetValue<string>().ShouldBe("2024-07-04");
         corrected["data"]!["after"]!["statedOn"]!.GetValue<string>().ShouldBe("2024-07-03");
         corrected["changes"]!.AsArray().Select(c => c!["field"]!.GetValue<string>()).ShouldBe(["statedOn", "quote"]);
@@ -54,6 +54,7 @@ public class CorrectingStatementsTests(AppFixture app)
             Content = new StringContent(Correction(null).With("position", "expresses concern").ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        request.Headers.Add("X-Api-Key", TestKeys.Editor);
         var response = await client.SendAsync(request);
 
         ((int)response.StatusCode).ShouldBe(200);

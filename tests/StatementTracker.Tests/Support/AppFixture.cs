@@ -24,6 +24,7 @@ public class AppFixture(TestDatabase database) : IAsyncLifetime
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("ConnectionStrings:StatementTracker", ConnectionString);
+            foreach (var (key, value) in TestKeys.Settings().Concat(Settings())) builder.UseSetting(key, value);
             builder.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
@@ -31,6 +32,9 @@ public class AppFixture(TestDatabase database) : IAsyncLifetime
             });
         });
     }
+
+    /// <summary>Configuration this fixture adds to the test defaults.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings() => [];
 
     public Task WaitForProjectionsAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
 
@@ -57,6 +61,18 @@ public sealed class ApiCollection : ICollectionFixture<AppFixture>
 
 /// <summary>A host of its own for the replay tests: rebuilds must not disturb other tests' reads.</summary>
 public sealed class ReplayFixture(TestDatabase database) : AppFixture(database);
+
+/// <summary>A host configured so that reads need the reader role.</summary>
+public sealed class ReaderOnlyFixture(TestDatabase database) : AppFixture(database)
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() => [new("Security:ReadsRequireReader", "true")];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReaderOnlyCollection : ICollectionFixture<ReaderOnlyFixture>
+{
+    public const string Name = "reader-only";
+}
 
 [CollectionDefinition(Name)]
 public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>

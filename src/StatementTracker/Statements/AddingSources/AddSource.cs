@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using StatementTracker.Security;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +20,8 @@ public static class AddSourceEndpoint
         var source = input.ToSource();
         return statement.Sources.Any(source.SameReportAs) ? null : new SourceAdded(statement.Id, source, actor);
     }
+
+    [Authorize(Policy = Policies.Write)]
 
     [WolverinePost("/statements/{id}/sources")]
     public static async Task<IResult> Post(string id, SourceInput source, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)

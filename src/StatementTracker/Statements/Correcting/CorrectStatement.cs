@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using StatementTracker.Security;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -76,6 +78,7 @@ public sealed record CorrectStatement(
 
 public static class CorrectStatementEndpoint
 {
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/statements/{id}/corrections")]
     public static async Task<IResult> Post(
         string id, CorrectStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using StatementTracker.Security;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -68,6 +70,7 @@ public sealed record RecordStatement(
 
 public static class RecordStatementEndpoint
 {
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/statements")]
     public static async Task<IResult> Post(RecordStatement command, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
     {

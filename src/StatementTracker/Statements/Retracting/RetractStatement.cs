@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using StatementTracker.Security;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -28,6 +30,7 @@ public sealed record RetractStatement(string? Reason, long? ExpectedVersion)
 
 public static class RetractStatementEndpoint
 {
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/statements/{id}/retraction")]
     public static async Task<IResult> Post(
         string id, RetractStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)

@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace StatementTracker.Security;
+
+/// <summary>Authenticates a caller by the API key in the configured header; never by the query string.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    ApiKeys keys, IOptions<SecurityOptions> security)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    private static readonly string[] QueryNamesForKeys = ["api_key", "apikey", "api-key", "x-api-key", "key", "token", "access_token"];
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (Request.Query.Keys.Any(name => QueryNamesForKeys.Contains(name, StringComparer.OrdinalIgnoreCase)))
+            return Task.FromResult(AuthenticateResult.Fail(
+                $"Credentials are never accepted in the query string: send the API key in the {security.Value.ApiKeyHeader} header."));
+
+        if (!Request.Headers.TryGetValue(security.Value.ApiKeyHeader, out var values) || string.IsNullOrEmpty(values))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (values.Count != 1)
+            return Task.FromResult(AuthenticateResult.Fail($"Send one API key in the {security.Value.ApiKeyHeader} header."));
+        if (keys.Match(values[0]!) is not { } key)
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Name), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))],
+            SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace StatementTracker.Security;
+
+/// <summary>
+/// Who may do what: API keys (header, hashed, constant-time) and JWT bearer tokens authenticate;
+/// writes need <c>analyst</c>, <c>/admin</c> needs <c>admin</c>, reads are open unless configured to need <c>reader</c>.
+/// </summary>
+public static class Configuration
+{
+    private const string CallerScheme = "Caller";
+
+    public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
+        services.AddSingleton(new ApiKeys(options));
+
+        var authentication = services
+            .AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "API key or bearer token", scheme =>
+                scheme.ForwardDefaultSelector = context =>
+                    options.Jwt.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? JwtBearerDefaults.AuthenticationScheme
+                        : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
+        if (options.Jwt.Enabled) authentication.AddJwtBearer(jwt => Configure(jwt, options.Jwt));
+
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst))
+            .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Read, ReadPolicy(options))
+            .SetFallbackPolicy(ReadPolicy(options));
+        return services;
+    }
+
+    private static AuthorizationPolicy ReadPolicy(SecurityOptions options) =>
+        options.ReadsRequireReader
+            ? new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin).Build()
+            : new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build();
+
+    private static void Configure(JwtBearerOptions jwt, JwtSettings settings)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            NameClaimType = settings.NameClaim,
+            RoleClaimType = settings.RoleClaim,
+            ValidateAudience = !string.IsNullOrWhiteSpace(settings.Audience),
+            ValidAudience = settings.Audience,
+            ValidateIssuer = !string.IsNullOrWhiteSpace(settings.Issuer) || !string.IsNullOrWhiteSpace(settings.Authority),
+            ValidIssuer = settings.Issuer,
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+        if (!string.IsNullOrWhiteSpace(settings.Authority))
+        {
+            jwt.Authority = settings.Authority;
+            jwt.Audience = settings.Audience;
+        }
+        else
+        {
+            jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.SigningKey!));
+        }
+    }
+}

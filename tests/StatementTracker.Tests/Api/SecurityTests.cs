@@ -1,0 +1,187 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Shouldly;
+using StatementTracker.Tests.Support;
+
+namespace StatementTracker.Tests.Api;
+
+/// <summary>Who may do what: 401 without credentials, 403 with the wrong role, on every write and admin route.</summary>
+[Collection(ApiCollection.Name)]
+public class SecurityTests(AppFixture app)
+{
+    /// <summary>Every write route, with a body that would succeed for an analyst.</summary>
+    public static TheoryData<string, string> WriteRoutes()
+    {
+        var id = "0190a0a0-0000-7000-8000-00000000beef";
+        return new()
+        {
+            { "/statements", StatementBodies.Valid().ToJsonString() },
+            { $"/statements/{id}/corrections", "{\"expectedVersion\":1,\"reason\":\"r\",\"position\":\"opposes it\"}" },
+            { $"/statements/{id}/sources", "{\"publisher\":\"NHK\"}" },
+            { $"/statements/{id}/retraction", "{\"reason\":\"misattributed\"}" },
+        };
+    }
+
+    public static TheoryData<string, string> AdminRoutes() => new()
+    {
+        { "GET", "/admin/projections" },
+        { "POST", "/admin/projections/PositionHistory/rebuild" },
+    };
+
+    private static async Task AssertProblem(HttpResponseMessage response, int status)
+    {
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        problem["status"]!.GetValue<int>().ShouldBe(status);
+        problem["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Theory]
+    [MemberData(nameof(WriteRoutes))]
+    public async Task a_write_without_credentials_answers_401_problem_and_writes_nothing(string url, string body)
+    {
+        var before = await app.EventCountAsync();
+
+        var (_, _, response) = await app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: null);
+
+        await AssertProblem(response, 401);
+        (await app.EventCountAsync()).ShouldBe(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(WriteRoutes))]
+    public async Task a_write_by_a_caller_without_the_analyst_role_answers_403_problem(string url, string body)
+    {
+        var (_, _, asReader) = await app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: TestKeys.Reader);
+        var (_, _, asAdmin) = await app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: TestKeys.Admin);
+
+        await AssertProblem(asReader, 403);
+        await AssertProblem(asAdmin, 403);
+    }
+
+    [Theory]
+    [MemberData(nameof(AdminRoutes))]
+    public async Task admin_routes_answer_401_without_credentials_and_403_without_the_admin_role(string method, string url)
+    {
+        var (_, _, anonymous) = await app.Host.SendAsync(new HttpMethod(method), url, apiKey: null);
+        var (_, _, analyst) = await app.Host.SendAsync(new HttpMethod(method), url, apiKey: TestKeys.Analyst);
+        var (_, _, reader) = await app.Host.SendAsync(new HttpMethod(method), url, apiKey: TestKeys.Reader);
+
+        await AssertProblem(anonymous, 401);
+        await AssertProblem(analyst, 403);
+        await AssertProblem(reader, 403);
+    }
+
+    [Fact]
+    public async Task an_admin_may_list_projections() =>
+        (await app.Host.SendAsync(HttpMethod.Get, "/admin/projections", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
+
+    [Fact]
+    public async Task an_analyst_may_write_and_is_recorded_as_the_actor()
+    {
+        var (status, answer, _) = await app.Host.PostJsonAsync("/statements", StatementBodies.Valid(), apiKey: TestKeys.Analyst);
+
+        status.ShouldBe(201);
+        var history = await app.HistoryEventsAsync(answer!["id"]!.GetValue<Guid>());
+        history.Single()["actor"]!.GetValue<string>().ShouldBe("test-analyst");
+        history.Single()["data"]!["recordedBy"]!.GetValue<string>().ShouldBe("test-analyst");
+    }
+
+    [Fact]
+    public async Task reads_are_open_without_credentials()
+    {
+        var id = await app.Host.RecordAsync(StatementBodies.Valid());
+
+        (await app.Host.SendAsync(HttpMethod.Get, $"/statements/{id}", apiKey: null)).Status.ShouldBe(200);
+        (await app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: null)).Status.ShouldBe(200);
+        (await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: null)).Status.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task a_wrong_api_key_answers_401_saying_so()
+    {
+        var (_, problem, response) = await app.Host.SendAsync(HttpMethod.Post, "/statements", StatementBodies.Valid().ToJsonString(), apiKey: "not-a-key");
+
+        await AssertProblem(response, 401);
+        problem!["detail"]!.GetValue<string>().ShouldContain("not valid");
+    }
+
+    [Theory]
+    [InlineData("api_key")]
+    [InlineData("apiKey")]
+    [InlineData("access_token")]
+    public async Task an_api_key_in_the_query_string_is_never_accepted(string parameter)
+    {
+        var (_, problem, response) = await app.Host.SendAsync(HttpMethod.Post, $"/statements?{parameter}={TestKeys.Editor}",
+            StatementBodies.Valid().ToJsonString(), apiKey: null);
+        var (_, _, withHeaderToo) = await app.Host.SendAsync(HttpMethod.Post, $"/statements?{parameter}={TestKeys.Editor}",
+            StatementBodies.Valid().ToJsonString(), apiKey: TestKeys.Editor);
+
+        await AssertProblem(response, 401);
+        problem!["detail"]!.GetValue<string>().ShouldContain("query string");
+        await AssertProblem(withHeaderToo, 401);
+    }
+
+    private static string Token(string name, string[] roles, string signingKey = TestKeys.JwtSigningKey, DateTime? expires = null)
+    {
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = TestKeys.JwtIssuer,
+            Audience = TestKeys.JwtAudience,
+            Subject = new ClaimsIdentity([new Claim("name", name), new Claim("sub", $"user-{name}"), .. roles.Select(r => new Claim("roles", r))]),
+            NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-20),
+            Expires = expires ?? DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    private async Task<HttpResponseMessage> PostWithToken(string token)
+    {
+        using var client = app.Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/statements")
+        {
+            Content = new StringContent(StatementBodies.Valid().ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task a_bearer_token_with_the_analyst_role_may_write_and_names_the_actor()
+    {
+        var response = await PostWithToken(Token("Aiko Tanaka", ["analyst"]));
+
+        ((int)response.StatusCode).ShouldBe(201);
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        (await app.HistoryEventsAsync(id)).Single()["actor"]!.GetValue<string>().ShouldBe("Aiko Tanaka");
+    }
+
+    [Fact]
+    public async Task a_bearer_token_without_the_role_is_403_and_a_bad_or_expired_one_is_401()
+    {
+        await AssertProblem(await PostWithToken(Token("Reader", ["reader"])), 403);
+        await AssertProblem(await PostWithToken(Token("Forger", ["analyst"], signingKey: "another-signing-key-that-is-long-enough-0123")), 401);
+        await AssertProblem(await PostWithToken(Token("Late", ["analyst"], expires: DateTime.UtcNow.AddMinutes(-5))), 401);
+    }
+}
+
+[Collection(ReaderOnlyCollection.Name)]
+public class ReadsRequiringTheReaderRoleTests(ReaderOnlyFixture app)
+{
+    [Theory]
+    [InlineData("/countries/JPN/positions")]
+    [InlineData("/topics/taiwan/positions")]
+    [InlineData("/statements")]
+    public async Task when_configured_reads_need_the_reader_role(string url)
+    {
+        (await app.Host.SendAsync(HttpMethod.Get, url, apiKey: null)).Status.ShouldBe(401);
+        (await app.Host.SendAsync(HttpMethod.Get, url, apiKey: TestKeys.Reader)).Status.ShouldBe(200);
+        (await app.Host.SendAsync(HttpMethod.Get, url, apiKey: TestKeys.Analyst)).Status.ShouldBe(200);
+    }
+}

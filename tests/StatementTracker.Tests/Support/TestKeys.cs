@@ -1,0 +1,39 @@
+using StatementTracker.Security;
+
+namespace StatementTracker.Tests.Support;
+
+/// <summary>The API keys the test hosts accept, and the configuration that registers their hashes.</summary>
+public static class TestKeys
+{
+    /// <summary>analyst and admin: what most tests call with.</summary>
+    public const string Editor = "test-editor-key-0123456789abcdef";
+    public const string Analyst = "test-analyst-key-0123456789abcdef";
+    public const string Admin = "test-admin-key-0123456789abcdef";
+    public const string Reader = "test-reader-key-0123456789abcdef";
+
+    public const string EditorName = "test-editor";
+
+    public const string JwtSigningKey = "statementtracker-tests-signing-key-0123456789";
+    public const string JwtIssuer = "statementtracker-tests";
+    public const string JwtAudience = "statementtracker";
+
+    public static IEnumerable<KeyValuePair<string, string>> Settings()
+    {
+        (string Key, string Name, string Roles)[] keys =
+        [
+            (Editor, EditorName, "analyst,admin"),
+            (Analyst, "test-analyst", "analyst"),
+            (Admin, "test-admin", "admin"),
+            (Reader, "test-reader", "reader"),
+        ];
+        foreach (var (key, index) in keys.Select((k, i) => (k, i)))
+        {
+            yield return new($"Security:ApiKeys:{index}:Name", key.Name);
+            yield return new($"Security:ApiKeys:{index}:Hash", ApiKeys.HashOf(key.Key));
+            yield return new($"Security:ApiKeys:{index}:Roles", key.Roles);
+        }
+        yield return new("Security:Jwt:SigningKey", JwtSigningKey);
+        yield return new("Security:Jwt:Issuer", JwtIssuer);
+        yield return new("Security:Jwt:Audience", JwtAudience);
+    }
+}
