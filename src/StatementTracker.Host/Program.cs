@@ -1,5 +1,6 @@
 using JasperFx;
 using StatementTracker.Infrastructure;
+using StatementTracker.Operations;
 using Wolverine;
 using Wolverine.Http;
 
@@ -15,6 +16,7 @@ builder.Host.UseWolverine(options =>
 var app = builder.Build();
 app.UseStatementTrackerErrors();
 app.UseStatementTrackerSecurity();
+app.MapStatementTrackerHealth();
 app.MapWolverineEndpoints(options => options.MapStatementTracker());
 
 return await app.RunJasperFxCommands(args);

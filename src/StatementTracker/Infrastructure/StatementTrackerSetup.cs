@@ -7,6 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StatementTracker.Admin;
+using Npgsql;
+using StatementTracker.Operations;
 using StatementTracker.Positions;
 using StatementTracker.Security;
 using StatementTracker.Statements;
@@ -53,7 +55,9 @@ public static class StatementTrackerSetup
         services.AddAdmin();
         services.AddSecurity(configuration);
         services.AddWolverineHttp();
-        services.AddProblemDetails();
+        services.AddErrorResponses();
+        services.AddRequestLimits(configuration);
+        services.AddStatementTrackerHealth(configuration);
         return services;
     }
 
@@ -67,10 +71,11 @@ public static class StatementTrackerSetup
         app.UseStatusCodePages();
     }
 
-    /// <summary>Who the caller is, then what they may do.</summary>
+    /// <summary>Who the caller is, how much they may send and how often, then what they may do.</summary>
     public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
     {
         app.UseAuthentication();
+        app.UseRequestLimits();
         app.UseAuthorization();
     }
 
@@ -86,9 +91,17 @@ public static class StatementTrackerSetup
         options.WarmUpRoutes = RouteWarmup.Eager;
     }
 
-    public static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
-            ? connectionString
-            : throw new InvalidOperationException(
+    /// <summary>
+    /// The configured connection string, with a short connect timeout so that requests fail fast (503)
+    /// while the database is down instead of hanging.
+    /// </summary>
+    public static string ConnectionString(IConfiguration configuration)
+    {
+        if (configuration.GetConnectionString(ConnectionStringName) is not { Length: > 0 } configured)
+            throw new InvalidOperationException(
                 $"No database configured: set ConnectionStrings:{ConnectionStringName} (environment variable ConnectionStrings__{ConnectionStringName}).");
+        var builder = new NpgsqlConnectionStringBuilder(configured);
+        builder.Timeout = Math.Min(builder.Timeout, 3);
+        return builder.ConnectionString;
+    }
 }

@@ -3,6 +3,7 @@ using Alba;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 
@@ -14,6 +15,7 @@ namespace StatementTracker.Tests.Support;
 public class AppFixture(TestDatabase database) : IAsyncLifetime
 {
     public IAlbaHost Host { get; private set; } = null!;
+    public CapturedLogs Logs { get; } = new();
     public string ConnectionString { get; private set; } = "";
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
@@ -25,6 +27,7 @@ public class AppFixture(TestDatabase database) : IAsyncLifetime
         {
             builder.UseSetting("ConnectionStrings:StatementTracker", ConnectionString);
             foreach (var (key, value) in TestKeys.Settings().Concat(Settings())) builder.UseSetting(key, value);
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
             builder.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
@@ -61,6 +64,28 @@ public sealed class ApiCollection : ICollectionFixture<AppFixture>
 
 /// <summary>A host of its own for the replay tests: rebuilds must not disturb other tests' reads.</summary>
 public sealed class ReplayFixture(TestDatabase database) : AppFixture(database);
+
+/// <summary>A host with small limits, to see them enforced.</summary>
+public sealed class LimitsFixture(TestDatabase database) : AppFixture(database)
+{
+    public const int MaxBodyBytes = 2048;
+    public const int Burst = 5;
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+    [
+        new("Limits:MaxRequestBodyBytes", MaxBodyBytes.ToString()),
+        new("Limits:MaxPageSize", "10"),
+        new("Limits:MaxHistoryLimit", "3"),
+        new("Limits:Burst", Burst.ToString()),
+        new("Limits:RequestsPerSecond", "1"),
+    ];
+}
+
+[CollectionDefinition(Name)]
+public sealed class LimitsCollection : ICollectionFixture<LimitsFixture>
+{
+    public const string Name = "limits";
+}
 
 /// <summary>A host configured so that reads need the reader role.</summary>
 public sealed class ReaderOnlyFixture(TestDatabase database) : AppFixture(database)

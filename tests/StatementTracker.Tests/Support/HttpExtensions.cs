@@ -28,9 +28,9 @@ public static class HttpExtensions
         this IAlbaHost host, string url, JsonNode body, string? apiKey = TestKeys.Editor) =>
         host.SendAsync(HttpMethod.Post, url, body.ToJsonString(), apiKey: apiKey);
 
-    public static async Task<JsonNode> GetJsonAsync(this IAlbaHost host, string url, int expectedStatus = 200)
+    public static async Task<JsonNode> GetJsonAsync(this IAlbaHost host, string url, int expectedStatus = 200, string? apiKey = TestKeys.Editor)
     {
-        var (status, body, _) = await host.SendAsync(HttpMethod.Get, url);
+        var (status, body, _) = await host.SendAsync(HttpMethod.Get, url, apiKey: apiKey);
         Shouldly.ShouldBeTestExtensions.ShouldBe(status, expectedStatus, $"GET {url} answered {body}");
         return body!;
     }

@@ -35,5 +35,7 @@ public static class TestKeys
         yield return new("Security:Jwt:SigningKey", JwtSigningKey);
         yield return new("Security:Jwt:Issuer", JwtIssuer);
         yield return new("Security:Jwt:Audience", JwtAudience);
+        // Tests post fast from one caller; the limits tests turn rate limiting back on.
+        yield return new("Limits:Burst", "0");
     }
 }

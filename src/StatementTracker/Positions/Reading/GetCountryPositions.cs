@@ -1,7 +1,9 @@
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
+using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
+using StatementTracker.Operations;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
 
@@ -20,11 +22,11 @@ public static class GetCountryPositionsEndpoint
     [WolverineGet("/countries/{code}/positions")]
     public static async Task<IResult> GetAll(
         string code, string? asOf, string? knownAt, string? historyLimit,
-        IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
-        var limit = query.HistoryLimit(historyLimit);
+        var limit = query.HistoryLimit(historyLimit, limits.Value);
         if (!query.IsValid) return query.Problem.ToResult();
         if (Countries.Normalise(code) is not { } country) return UnknownCountry(code);
         if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation) is { } unavailable)
@@ -37,11 +39,11 @@ public static class GetCountryPositionsEndpoint
     [WolverineGet("/countries/{code}/positions/{topic}")]
     public static async Task<IResult> GetOne(
         string code, string topic, string? asOf, string? knownAt, string? historyLimit,
-        IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
-        var limit = query.HistoryLimit(historyLimit);
+        var limit = query.HistoryLimit(historyLimit, limits.Value);
         if (!query.IsValid) return query.Problem.ToResult();
         if (Countries.Normalise(code) is not { } country) return UnknownCountry(code);
         if (!TopicSlug.IsValid(topic)) return Problems.NotFound($"'{topic}' is not a topic slug.").ToResult();

@@ -1,4 +1,5 @@
 using StatementTracker.Infrastructure;
+using StatementTracker.Operations;
 
 namespace StatementTracker.Positions.Reading;
 
@@ -6,11 +7,10 @@ namespace StatementTracker.Positions.Reading;
 public static class PositionReadParameters
 {
     public const int DefaultHistoryLimit = 1000;
-    public const int MaxHistoryLimit = 10_000;
 
     public static PositionView View(this QueryParameters query, string? asOf, string? knownAt) =>
         new(query.Date("asOf", asOf), query.Instant("knownAt", knownAt));
 
-    public static int HistoryLimit(this QueryParameters query, string? historyLimit) =>
-        query.Int("historyLimit", historyLimit, DefaultHistoryLimit, 1, MaxHistoryLimit);
+    public static int HistoryLimit(this QueryParameters query, string? historyLimit, LimitOptions limits) =>
+        query.Int("historyLimit", historyLimit, Math.Min(DefaultHistoryLimit, limits.MaxHistoryLimit), 1, limits.MaxHistoryLimit);
 }

@@ -2,7 +2,9 @@ using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
+using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
+using StatementTracker.Operations;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
 
@@ -19,17 +21,16 @@ public sealed record StatementPage(IReadOnlyList<Statement> Items, long Total, i
 public static class ListStatementsEndpoint
 {
     public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
     public const string AnyStatus = "all";
 
     [WolverineGet("/statements")]
     public static async Task<IResult> Get(
         string? country, string? topic, string? speaker, string? from, string? to, string? status, string? page, string? pageSize,
-        IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
         var query = new QueryParameters();
-        var pageNumber = query.Int("page", page, 1, 1, int.MaxValue / MaxPageSize);
-        var size = query.Int("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
+        var pageNumber = query.Int("page", page, 1, 1, 1_000_000);
+        var size = query.Int("pageSize", pageSize, Math.Min(DefaultPageSize, limits.Value.MaxPageSize), 1, limits.Value.MaxPageSize);
 
         string? countryCode = null;
         if (!string.IsNullOrWhiteSpace(country) && (countryCode = Countries.Normalise(country)) is null)

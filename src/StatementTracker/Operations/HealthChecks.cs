@@ -1,0 +1,104 @@
+using System.Text.Json;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace StatementTracker.Operations;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers, the async
+/// projections run (on this node or another), and none lags more than <see cref="HealthOptions.MaxProjectionLag"/>.
+/// </summary>
+public static class HealthChecks
+{
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddStatementTrackerHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<HealthOptions>(configuration.GetSection(HealthOptions.Section));
+        services.AddHealthChecks()
+            .AddCheck<DatabaseCheck>("database", tags: [Ready])
+            .AddCheck<ProjectionsCheck>("projections", tags: [Ready]);
+        return services;
+    }
+
+    public static void MapStatementTrackerHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous().DisableRateLimiting();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync })
+            .AllowAnonymous().DisableRateLimiting();
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
+        }, JsonSerializerOptions.Web));
+    }
+
+    private sealed class DatabaseCheck(IDocumentStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                await using var connection = store.Storage.Database.CreateConnection();
+                await connection.OpenAsync(timeout.Token);
+                await using var command = new NpgsqlCommand("select 1", connection);
+                await command.ExecuteScalarAsync(timeout.Token);
+                return HealthCheckResult.Healthy("PostgreSQL answers.");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL does not answer.");
+            }
+        }
+    }
+
+    private sealed class ProjectionsCheck(IDocumentStore store, IOptions<HealthOptions> options) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation)
+        {
+            IReadOnlyList<ShardState> progress;
+            try
+            {
+                progress = await store.Advanced.AllProjectionProgress(token: cancellation);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return HealthCheckResult.Unhealthy("Projection progress cannot be read.");
+            }
+
+            var highWaterMark = progress.FirstOrDefault(p => p.ShardName == ShardState.HighWaterMark)?.Sequence ?? 0;
+            var problems = new List<string>();
+            foreach (var projection in store.Options.Events.Projections().Where(p => p.Lifecycle == ProjectionLifecycle.Async))
+            {
+                var shard = progress.FirstOrDefault(p => p.ShardName == $"{projection.Name}:All");
+                var lag = highWaterMark - (shard?.Sequence ?? 0);
+                if (shard?.AgentStatus is { } status && !status.Equals("Running", StringComparison.OrdinalIgnoreCase))
+                    problems.Add($"{projection.Name} is {status.ToLowerInvariant()}");
+                else if (lag > options.Value.MaxProjectionLag)
+                    problems.Add($"{projection.Name} is {lag} events behind (at most {options.Value.MaxProjectionLag})");
+            }
+            return problems.Count == 0
+                ? HealthCheckResult.Healthy($"Async projections are running and at most {options.Value.MaxProjectionLag} events behind.")
+                : HealthCheckResult.Unhealthy(string.Join("; ", problems) + ".");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace StatementTracker.Operations;
+
+/// <summary>The <c>Limits</c> configuration section: how much one request and one caller may ask for.</summary>
+public sealed class LimitOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Larger request bodies answer 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The most statements one page of <c>GET /statements</c> holds.</summary>
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>The most history entries (and shifts) one topic of a position read holds.</summary>
+    public int MaxHistoryLimit { get; set; } = 10_000;
+
+    /// <summary>Requests per second each caller (API key, token subject, or address when anonymous) may make on average...</summary>
+    public int RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>...and at once, after a quiet spell. Zero turns rate limiting off.</summary>
+    public int Burst { get; set; } = 400;
+}

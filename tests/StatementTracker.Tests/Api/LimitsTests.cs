@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Shouldly;
+using StatementTracker.Tests.Support;
+
+namespace StatementTracker.Tests.Api;
+
+/// <summary>Configured limits answer as problems: 413 for big bodies, 429 for fast callers, capped pages.</summary>
+[Collection(LimitsCollection.Name)]
+public class LimitsTests(LimitsFixture app)
+{
+    [Fact]
+    public async Task a_body_over_the_limit_answers_413_problem_and_writes_nothing()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst)); // a full bucket for this caller
+        var before = await app.EventCountAsync();
+        var body = StatementBodies.Valid().With("quote", new string('q', LimitsFixture.MaxBodyBytes));
+
+        var (status, problem, response) = await app.Host.PostJsonAsync("/statements", body);
+
+        status.ShouldBe(413);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        problem!["detail"]!.GetValue<string>().ShouldContain(LimitsFixture.MaxBodyBytes.ToString());
+        (await app.EventCountAsync()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_caller_over_the_rate_answers_429_with_retry_after_while_other_callers_go_on()
+    {
+        var answers = new List<(int Status, HttpResponseMessage Response)>();
+        for (var i = 0; i < LimitsFixture.Burst * 3; i++)
+        {
+            var (status, _, response) = await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: TestKeys.Reader);
+            answers.Add((status, response));
+        }
+
+        var limited = answers.Where(a => a.Status == 429).ToArray();
+        limited.ShouldNotBeEmpty();
+        limited[0].Response.Headers.RetryAfter.ShouldNotBeNull();
+        limited[0].Response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        answers.Take(LimitsFixture.Burst).ShouldAllBe(a => a.Status == 200);
+        (await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task page_sizes_and_history_limits_are_capped_at_the_configured_maximum()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst));
+        var page = await app.Host.GetJsonAsync("/statements?pageSize=50", apiKey: TestKeys.Admin);
+
+        page["pageSize"]!.GetValue<int>().ShouldBe(10);
+    }
+}
+
+[Collection(ApiCollection.Name)]
+public class OperationsTests(AppFixture app)
+{
+    [Fact]
+    public async Task liveness_and_readiness_answer_with_each_check()
+    {
+        await app.WaitForProjectionsAsync();
+
+        var (live, _, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/live", apiKey: null);
+        var (readyStatus, ready, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/ready", apiKey: null);
+
+        live.ShouldBe(200);
+        readyStatus.ShouldBe(200, ready?.ToJsonString());
+        ready!["status"]!.GetValue<string>().ShouldBe("Healthy");
+        ready["checks"]!["database"]!["status"]!.GetValue<string>().ShouldBe("Healthy");
+        ready["checks"]!["projections"]!["status"]!.GetValue<string>().ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task every_problem_carries_a_trace_id_that_the_log_also_shows()
+    {
+        var (_, problem, _) = await app.Host.PostJsonAsync("/statements", new JsonObject { ["country"] = "Narnia" });
+
+        var traceId = problem!["traceId"]!.GetValue<string>();
+        traceId.ShouldNotBeNullOrWhiteSpace();
+        app.Logs.Lines.ShouldContain(line => line.Contains(traceId) && line.Contains("400"));
+    }
+
+    [Theory]
+    [InlineData("{\"speaker\": {\"name\": \"' OR 1=1; DROP TABLE mt_events; --\"}}")]
+    [InlineData("{\"country\": \"<script>alert(1)</script>\"}")]
+    [InlineData("{\"statedOn\": 1e999999}")]
+    public async Task problems_never_show_stack_traces_sql_or_connection_details(string body)
+    {
+        var (status, problem, _) = await app.Host.SendAsync(HttpMethod.Post, "/statements", body);
+
+        status.ShouldBe(400);
+        var text = problem!.ToJsonString();
+        foreach (var leak in new[] { "   at ", "Npgsql", "Exception", "Host=", "Password", "System.", "select ", "insert " })
+            text.ShouldNotContain(leak, Case.Insensitive);
+    }
+}
