@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddStatementTracker(builder.Configuration, builder.Environment);
 builder.Host.UseWolverine(options =>
 {
-    options.UseStatementTracker();
+    options.UseStatementTracker(builder.Configuration);
     options.UseRuntimeCompilation();
 });
 

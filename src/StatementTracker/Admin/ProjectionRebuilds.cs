@@ -1,9 +1,11 @@
-using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Wolverine;
+using Wolverine.Runtime;
+using Wolverine.Runtime.Agents;
 
 namespace StatementTracker.Admin;
 
@@ -14,7 +16,8 @@ public sealed record RebuildRecord(string Name, string Status, DateTimeOffset St
 /// readers when one is running. Marten's daemon does the replay; this keeps the record of it.
 /// </summary>
 public sealed class ProjectionRebuilds(
-    IDocumentStore store, IProjectionCoordinator coordinator, IHostApplicationLifetime lifetime, ILogger<ProjectionRebuilds> logger)
+    IDocumentStore store, IWolverineRuntime runtime, IEventSubscriptionAgentFamily agents,
+    IHostApplicationLifetime lifetime, ILogger<ProjectionRebuilds> logger)
 {
     public const string Rebuilding = "rebuilding";
     public const string Completed = "completed";
@@ -23,7 +26,6 @@ public sealed class ProjectionRebuilds(
     /// <summary>A rebuild whose heartbeat is older than this is taken to have died with its process.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ShardTimeout = TimeSpan.FromMinutes(30);
 
     private string Table => ProjectionRebuildsTable.QualifiedName(store.Options.DatabaseSchemaName);
 
@@ -99,10 +101,7 @@ public sealed class ProjectionRebuilds(
         try
         {
             logger.LogInformation("Rebuilding projection {Projection}", name);
-            var daemon = coordinator.DaemonForMainDatabase();
-            await daemon.RebuildProjectionAsync(name, ShardTimeout, stopping);
-            // A rebuild leaves the projection's live agent stopped: start it so it keeps up again.
-            if (lifecycle == ProjectionLifecycle.Async) await daemon.StartAgentAsync($"{name}:All", stopping);
+            await RebuildAsync(name, lifecycle, stopping);
             logger.LogInformation("Rebuilt projection {Projection}", name);
         }
         catch (Exception ex)
@@ -116,6 +115,39 @@ public sealed class ProjectionRebuilds(
             await heartbeats.CancelAsync();
             await heartbeat;
             await FinishAsync(name, status, error);
+        }
+    }
+
+    /// <summary>
+    /// In a cluster the projection's live agent may run on another node: pause it cluster-wide first, so
+    /// only the rebuild writes, and release it afterwards so the cluster runs it again (on any node).
+    /// A single node (solo) stops and resumes its own agent around the rebuild.
+    /// </summary>
+    private async Task RebuildAsync(string name, ProjectionLifecycle lifecycle, CancellationToken stopping)
+    {
+        var shard = $"{name}:All";
+        var clusterAgent = lifecycle == ProjectionLifecycle.Async && runtime.Options.Durability.Mode == DurabilityMode.Balanced
+            ? await agents.FindAgentUriAsync(shard, null, stopping)
+            : null;
+
+        if (clusterAgent is not null)
+        {
+            var pause = new AgentRestrictions();
+            pause.PauseAgent(clusterAgent);
+            await runtime.Agents.ApplyRestrictionsAsync(pause, stopping);
+        }
+        try
+        {
+            if (!await agents.TryRebuildRegisteredProjectionAsync(shard, null, stopping))
+                throw new InvalidOperationException($"No registered projection {shard}.");
+        }
+        finally
+        {
+            if (clusterAgent is not null)
+            {
+                var release = new AgentRestrictions([new AgentRestriction(Guid.NewGuid(), clusterAgent, AgentRestrictionType.None, 0)]);
+                await runtime.Agents.ApplyRestrictionsAsync(release, CancellationToken.None);
+            }
         }
     }
 

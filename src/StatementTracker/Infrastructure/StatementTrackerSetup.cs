@@ -1,6 +1,5 @@
 using JasperFx;
 using JasperFx.Events;
-using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -49,8 +48,9 @@ public static class StatementTrackerSetup
             .UseLightweightSessions()
             // Every table exists before the first request, whichever endpoint it reaches.
             .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine()
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            // Wolverine runs each async projection on exactly one node of the cluster, and moves it when
+            // that node dies.
+            .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
 
         services.AddAdmin();
         services.AddSecurity(configuration);
@@ -79,9 +79,16 @@ public static class StatementTrackerSetup
         app.UseAuthorization();
     }
 
-    public static void UseStatementTracker(this WolverineOptions options)
+    public static void UseStatementTracker(this WolverineOptions options, IConfiguration configuration)
     {
         options.ApplicationAssembly = typeof(StatementTrackerSetup).Assembly;
+
+        // Nodes beat every HeartbeatSeconds; one silent for StaleNodeSeconds is taken for dead and its
+        // projections move to a live node (well within 30 s by default).
+        var cluster = configuration.GetSection("Cluster");
+        options.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(cluster.GetValue("HeartbeatSeconds", 2.0));
+        options.Durability.FirstHealthCheckExecution = TimeSpan.FromSeconds(1);
+        options.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(cluster.GetValue("StaleNodeSeconds", 10.0));
     }
 
     public static void MapStatementTracker(this WolverineHttpOptions options)
