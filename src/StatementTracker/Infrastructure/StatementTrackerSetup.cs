@@ -89,6 +89,8 @@ public static class StatementTrackerSetup
         options.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(cluster.GetValue("HeartbeatSeconds", 2.0));
         options.Durability.FirstHealthCheckExecution = TimeSpan.FromSeconds(1);
         options.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(cluster.GetValue("StaleNodeSeconds", 10.0));
+        // How soon a projection agent stopped by an error (a database outage) is started again.
+        options.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(cluster.GetValue("AgentCheckSeconds", 5.0));
     }
 
     public static void MapStatementTracker(this WolverineHttpOptions options)

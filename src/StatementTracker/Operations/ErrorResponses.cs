@@ -59,6 +59,9 @@ public static class ErrorResponses
         {
             if (!IsDatabaseUnavailable(exception)) return false;
 
+            // The pool's idle connections died with the database: drop them, so that once it is back
+            // requests get fresh connections instead of failing on stale ones one by one.
+            NpgsqlConnection.ClearAllPools();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString();
             return await problems.TryWriteAsync(new ProblemDetailsContext

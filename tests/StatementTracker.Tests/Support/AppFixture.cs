@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 
-[assembly: AssemblyFixture(typeof(StatementTracker.Tests.Support.TestDatabase))]
+[assembly: AssemblyFixture(typeof(StatementTracker.Testing.TestDatabase))]
 
 namespace StatementTracker.Tests.Support;
 

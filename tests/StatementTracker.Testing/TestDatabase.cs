@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using DotNet.Testcontainers.Configurations;
 using Npgsql;
 using Testcontainers.PostgreSql;
+using Xunit;
 
-namespace StatementTracker.Tests.Support;
+namespace StatementTracker.Testing;
 
 /// <summary>
 /// One real PostgreSQL server for the whole test run, chosen in this order:
@@ -16,6 +17,17 @@ namespace StatementTracker.Tests.Support;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
+    private readonly bool _ownCluster;
+
+    public TestDatabase()
+    {
+    }
+
+    private TestDatabase(bool ownCluster) => _ownCluster = ownCluster;
+
+    /// <summary>A throwaway cluster of this test's own, which it may stop and start (local server binaries only).</summary>
+    public static TestDatabase WithOwnCluster() => new(ownCluster: true);
+
     public const string ConnectionVariable = "STATEMENTTRACKER_TEST_DATABASE";
 
     private PostgreSqlContainer? _container;
@@ -23,14 +35,15 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public string ServerConnectionString { get; private set; } = "";
 
-    /// <summary>Where the throwaway cluster lives, when the tests started one (the fault tests stop and start it).</summary>
-    public string? ClusterDirectory => _clusterDirectory;
-
     public int Port { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
+        if (_ownCluster)
+        {
+            await StartLocalClusterAsync();
+        }
+        else if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
         {
             ServerConnectionString = given;
         }
@@ -42,12 +55,22 @@ public sealed class TestDatabase : IAsyncLifetime
         }
         else
         {
-            Port = FreePort();
-            _clusterDirectory = Path.Combine(Path.GetTempPath(), $"statementtracker-tests-{Guid.NewGuid():N}");
-            await LocalCluster("start", _clusterDirectory, Port.ToString());
-            ServerConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+            await StartLocalClusterAsync();
         }
     }
+
+    private async Task StartLocalClusterAsync()
+    {
+        Port = FreePort();
+        _clusterDirectory = Path.Combine(Path.GetTempPath(), $"statementtracker-tests-{Guid.NewGuid():N}");
+        await LocalCluster("start", _clusterDirectory, Port.ToString());
+        ServerConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+    }
+
+    /// <summary>Stops this run's own cluster (fast shutdown: connections are cut), as in a database outage.</summary>
+    public Task StopServerAsync() => LocalCluster("stop", _clusterDirectory ?? throw new InvalidOperationException("Not a local cluster."));
+
+    public Task StartServerAsync() => LocalCluster("start", _clusterDirectory ?? throw new InvalidOperationException("Not a local cluster."), Port.ToString());
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string purpose)

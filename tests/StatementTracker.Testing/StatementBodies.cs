@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace StatementTracker.Tests.Support;
+namespace StatementTracker.Testing;
 
 /// <summary>Request bodies for tests: a valid statement to start from, changed per test.</summary>
 public static class StatementBodies

@@ -1,6 +1,6 @@
 using StatementTracker.Security;
 
-namespace StatementTracker.Tests.Support;
+namespace StatementTracker.Testing;
 
 /// <summary>The API keys the test hosts accept, and the configuration that registers their hashes.</summary>
 public static class TestKeys

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace StatementTracker.Tests.Support;
+namespace StatementTracker.Testing;
 
 /// <summary>The built host run as a separate process, as an operator runs it from the command line.</summary>
 public static class HostProcess

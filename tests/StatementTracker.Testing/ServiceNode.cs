@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace StatementTracker.Testing;
+
+/// <summary>
+/// The service as a real process on its own port, against a given database: started, killed with
+/// SIGKILL, restarted, as an operator's supervisor would. Its output goes to a log file for diagnosis.
+/// </summary>
+public sealed class ServiceNode : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private Process? _process;
+
+    public ServiceNode(string connectionString, string name, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        _connectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string>();
+        Name = name;
+        Port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{Port}");
+        LogFile = Path.Combine(Path.GetTempPath(), $"statementtracker-{name}-{Guid.NewGuid():N}.log");
+    }
+
+    public string Name { get; }
+    public int Port { get; }
+    public Uri BaseAddress { get; }
+    public string LogFile { get; }
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>A client that calls this node as the test editor (analyst and admin).</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestKeys.Editor);
+        return client;
+    }
+
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(HostProcess.Directory, "StatementTracker.Host.dll"), "--urls", BaseAddress.ToString()])
+        {
+            WorkingDirectory = HostProcess.Directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__StatementTracker"] = _connectionString;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__StatementTracker"] = "Information";
+        foreach (var (key, value) in TestKeys.Settings()) start.Environment[key.Replace(":", "__")] = value;
+        foreach (var (key, value) in _settings) start.Environment[key.Replace(":", "__")] = value;
+
+        var log = new StreamWriter(File.Open(LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var client = CreateClient(TimeSpan.FromSeconds(2));
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(90)))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"Node {Name} exited with {_process.ExitCode}; see {LogFile}");
+            try
+            {
+                if ((await client.GetAsync("/health/live")).IsSuccessStatusCode) return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Node {Name} did not start; see {LogFile}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
