@@ -18,7 +18,7 @@ public static class RebuildProjectionEndpoint
     public static async Task<IResult> Post(string name, ProjectionRebuilds rebuilds, ClaimsPrincipal user, CancellationToken cancellation)
     {
         if (rebuilds.Projections().All(p => p.Name != name))
-            return Problems.NotFound($"No projection named '{name}'. GET /admin/projections lists them.").ToResult();
+            return Problems.NotFound("No projection of that name: GET /admin/projections lists them.").ToResult();
 
         if (!await rebuilds.TryStartAsync(name, Actors.NameOf(user), cancellation))
             return Problems.Conflict($"Projection '{name}' is being rebuilt already.").ToResult();

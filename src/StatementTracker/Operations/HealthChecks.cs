@@ -33,9 +33,9 @@ public static class HealthChecks
     public static void MapStatementTrackerHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .AllowAnonymous().DisableRateLimiting();
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous().DisableRateLimiting();
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync })
-            .AllowAnonymous().DisableRateLimiting();
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous().DisableRateLimiting();
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

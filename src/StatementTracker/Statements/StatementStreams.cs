@@ -19,7 +19,7 @@ public static class StatementStreams
     public static async Task<(IEventStream<Statement>? Stream, IResult? Refusal)> FetchForChangeAsync(
         IDocumentSession session, string id, long? expectedVersion, CancellationToken cancellation)
     {
-        if (!Guid.TryParse(id, out var statementId)) return (null, NotFound(id));
+        if (!TryParseId(id, out var statementId)) return (null, NotFound(id));
 
         var stream = await session.Events.FetchForWriting<Statement>(statementId, cancellation);
         if (stream.Aggregate is not { } statement) return (null, NotFound(id));
@@ -49,7 +49,12 @@ public static class StatementStreams
     public static IResult Changed(Guid id, long version, int status = StatusCodes.Status200OK) =>
         new VersionedJson(new ChangeResponse(id, version), version, status);
 
-    public static IResult NotFound(string id) => Problems.NotFound($"No statement with id '{id}'.").ToResult();
+    /// <summary>A statement id from a route: a UUID, and not the empty one.</summary>
+    public static bool TryParseId(string id, out Guid statementId) => Guid.TryParse(id, out statementId) && statementId != Guid.Empty;
+
+    /// <summary>Echoes the id only when it is a well-formed UUID: answers never repeat arbitrary input.</summary>
+    public static IResult NotFound(string id) =>
+        Problems.NotFound(Guid.TryParse(id, out var statementId) ? $"No statement with id {statementId}." : "No such statement: statement ids are UUIDs.").ToResult();
 
     private static IResult Stale(string id, long current, long expected) =>
         Conflict($"Statement {id} is at version {current}, not {expected}: someone changed it since you read it. Read it again and reapply your change.", current);

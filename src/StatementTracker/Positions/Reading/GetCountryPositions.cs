@@ -46,7 +46,7 @@ public static class GetCountryPositionsEndpoint
         var limit = query.HistoryLimit(historyLimit, limits.Value);
         if (!query.IsValid) return query.Problem.ToResult();
         if (Countries.Normalise(code) is not { } country) return UnknownCountry(code);
-        if (!TopicSlug.IsValid(topic)) return Problems.NotFound($"'{topic}' is not a topic slug.").ToResult();
+        if (!TopicSlug.IsValid(topic)) return Problems.NotFound("No such topic: topics are lowercase kebab-case slugs such as china-russia-relations.").ToResult();
         if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation) is { } unavailable)
             return unavailable;
 
@@ -57,5 +57,5 @@ public static class GetCountryPositionsEndpoint
     }
 
     private static IResult UnknownCountry(string code) =>
-        Problems.NotFound($"Unknown country '{code}': use an ISO 3166-1 code or an English name.").ToResult();
+        Problems.NotFound("Unknown country: use an ISO 3166-1 code or an English name.").ToResult();
 }

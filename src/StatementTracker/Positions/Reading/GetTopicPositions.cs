@@ -21,7 +21,7 @@ public static class GetTopicPositionsEndpoint
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
         if (!query.IsValid) return query.Problem.ToResult();
-        if (!TopicSlug.IsValid(topic)) return Problems.NotFound($"'{topic}' is not a topic slug.").ToResult();
+        if (!TopicSlug.IsValid(topic)) return Problems.NotFound("No such topic: topics are lowercase kebab-case slugs such as china-russia-relations.").ToResult();
         if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation) is { } unavailable)
             return unavailable;
 

@@ -19,7 +19,7 @@ public static class GetStatementEndpoint
         var atVersion = query.Long("version", version, min: 1);
         var atInstant = query.Instant("knownAt", knownAt);
         if (!query.IsValid) return query.Problem.ToResult();
-        if (!Guid.TryParse(id, out var statementId)) return StatementStreams.NotFound(id);
+        if (!StatementStreams.TryParseId(id, out var statementId)) return StatementStreams.NotFound(id);
 
         var state = await session.Events.FetchStreamStateAsync(statementId, cancellation);
         if (state is null) return StatementStreams.NotFound(id);

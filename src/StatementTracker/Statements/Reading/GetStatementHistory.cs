@@ -24,7 +24,7 @@ public static class GetStatementHistoryEndpoint
     [WolverineGet("/statements/{id}/history")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken cancellation)
     {
-        if (!Guid.TryParse(id, out var statementId)) return StatementStreams.NotFound(id);
+        if (!StatementStreams.TryParseId(id, out var statementId)) return StatementStreams.NotFound(id);
 
         var events = await session.Events.FetchStreamAsync(statementId, token: cancellation);
         return events.Count == 0
