@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Marten;
-using Npgsql;
 using Shouldly;
 using StatementTracker.Tests.Support;
 
@@ -74,21 +73,6 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         return appended;
     }
 
-    /// <summary>Everything the projections built: every position row (current and superseded) and every statement document.</summary>
-    private async Task<(string Positions, string Statements)> SnapshotAsync()
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        async Task<string> Dump(string sql)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            return (string?)await command.ExecuteScalarAsync() ?? "[]";
-        }
-        return (
-            await Dump("select json_agg(p order by statement_id, topic, revision)::text from public.st_position_entries p"),
-            await Dump("select json_agg(data order by id)::text from public.mt_doc_statement"));
-    }
-
     private async Task<JsonNode> ProjectionAsync(string name) =>
         (await app.Host.GetJsonAsync("/admin/projections"))["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!;
 
@@ -109,7 +93,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
     {
         var events = await GenerateHistoryAsync(seed: 20240704, events: 1200);
         await app.WaitForProjectionsAsync();
-        var live = await SnapshotAsync();
+        var live = await ProjectionSnapshot.TakeAsync(app.ConnectionString);
 
         foreach (var projection in new[] { "PositionHistory", "Statement" })
         {
@@ -117,7 +101,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
             await WaitForRebuildAsync(projection);
         }
         await app.WaitForProjectionsAsync();
-        var rebuilt = await SnapshotAsync();
+        var rebuilt = await ProjectionSnapshot.TakeAsync(app.ConnectionString);
 
         output.WriteLine($"{events} events; {live.Positions.Length} bytes of position rows, {live.Statements.Length} of statements");
         events.ShouldBeGreaterThanOrEqualTo(1000);
