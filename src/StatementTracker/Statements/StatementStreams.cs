@@ -16,23 +16,34 @@ namespace StatementTracker.Statements;
 /// </summary>
 public static class StatementStreams
 {
+    /// <summary>
+    /// The statement's stream, ready for one more event; or why not. The version expected comes from
+    /// the body (<paramref name="expectedVersion"/>) or an <c>If-Match</c> header.
+    /// </summary>
     public static async Task<(IEventStream<Statement>? Stream, IResult? Refusal)> FetchForChangeAsync(
-        IDocumentSession session, string id, long? expectedVersion, CancellationToken cancellation)
+        IDocumentSession session, string id, HttpRequest request, long? expectedVersion, bool versionRequired, CancellationToken cancellation)
     {
+        var (expected, versionProblem) = ExpectedVersions.Resolve(expectedVersion, request.Headers.IfMatch, versionRequired);
+        if (versionProblem is not null) return (null, versionProblem.ToResult());
         if (!TryParseId(id, out var statementId)) return (null, NotFound(id));
 
         var stream = await session.Events.FetchForWriting<Statement>(statementId, cancellation);
         if (stream.Aggregate is not { } statement) return (null, NotFound(id));
         if (statement.IsRetracted)
             return (null, Conflict($"Statement {id} was retracted ({statement.Retraction?.Reason}); it can no longer be changed.", stream.StartingVersion ?? 0));
-        if (expectedVersion is { } expected && expected != stream.StartingVersion)
-            return (null, Stale(id, stream.StartingVersion ?? 0, expected));
+        if (expected is { } version && version != stream.StartingVersion)
+            return (null, Stale(id, stream.StartingVersion ?? 0, version));
         return (stream, null);
     }
 
-    /// <summary>Commits the appended event; a concurrent change that committed first makes this a 409.</summary>
-    public static async Task<IResult> SaveAsync(IDocumentSession session, IEventStream<Statement> stream, Func<long, IResult> saved, CancellationToken cancellation)
+    /// <summary>
+    /// Appends the event and commits; answers the new version (and its ETag). A concurrent change that
+    /// committed first makes this a 409.
+    /// </summary>
+    public static async Task<IResult> AppendAsync(
+        IDocumentSession session, IEventStream<Statement> stream, object @event, CancellationToken cancellation, int status = StatusCodes.Status200OK)
     {
+        stream.AppendOne(@event);
         try
         {
             await session.SaveChangesAsync(cancellation);
@@ -43,7 +54,7 @@ public static class StatementStreams
             var state = await query.Events.FetchStreamStateAsync(stream.Id, cancellation);
             return Stale(stream.Id.ToString(), state?.Version ?? 0, stream.StartingVersion ?? 0);
         }
-        return saved(stream.CurrentVersion.GetValueOrDefault());
+        return Changed(stream.Id, stream.CurrentVersion.GetValueOrDefault(), status);
     }
 
     public static IResult Changed(Guid id, long version, int status = StatusCodes.Status200OK) =>

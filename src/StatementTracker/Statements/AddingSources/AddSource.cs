@@ -22,18 +22,16 @@ public static class AddSourceEndpoint
     }
 
     [Authorize(Policy = Policies.Write)]
-
     [WolverinePost("/statements/{id}/sources")]
-    public static async Task<IResult> Post(string id, SourceInput source, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
+    public static async Task<IResult> Post(
+        string id, SourceInput source, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
     {
-        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(session, id, expectedVersion: null, cancellation);
+        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(
+            session, id, request, expectedVersion: null, versionRequired: false, cancellation);
         if (stream is null) return refusal!;
 
-        if (Decide(stream.Aggregate!, source, Actors.NameOf(user)) is not { } added)
-            return StatementStreams.Changed(stream.Id, stream.StartingVersion ?? 0);
-
-        stream.AppendOne(added);
-        return await StatementStreams.SaveAsync(session, stream,
-            version => StatementStreams.Changed(stream.Id, version, StatusCodes.Status201Created), cancellation);
+        return Decide(stream.Aggregate!, source, Actors.NameOf(user)) is { } added
+            ? await StatementStreams.AppendAsync(session, stream, added, cancellation, StatusCodes.Status201Created)
+            : StatementStreams.Changed(stream.Id, stream.StartingVersion ?? 0);
     }
 }

@@ -83,16 +83,12 @@ public static class CorrectStatementEndpoint
     public static async Task<IResult> Post(
         string id, CorrectStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
     {
-        var (expectedVersion, versionProblem) = ExpectedVersions.Resolve(command.ExpectedVersion, request.Headers.IfMatch, required: true);
-        if (versionProblem is not null) return versionProblem.ToResult();
-
-        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(session, id, expectedVersion, cancellation);
+        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(
+            session, id, request, command.ExpectedVersion, versionRequired: true, cancellation);
         if (stream is null) return refusal!;
 
-        if (command.Decide(stream.Aggregate!, Actors.NameOf(user)) is not { } corrected)
-            return Problems.Invalid("$", "The correction changes nothing: every field given already has that value.").ToResult();
-
-        stream.AppendOne(corrected);
-        return await StatementStreams.SaveAsync(session, stream, version => StatementStreams.Changed(stream.Id, version), cancellation);
+        return command.Decide(stream.Aggregate!, Actors.NameOf(user)) is { } corrected
+            ? await StatementStreams.AppendAsync(session, stream, corrected, cancellation)
+            : Problems.Invalid("$", "The correction changes nothing: every field given already has that value.").ToResult();
     }
 }

@@ -35,13 +35,10 @@ public static class RetractStatementEndpoint
     public static async Task<IResult> Post(
         string id, RetractStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
     {
-        var (expectedVersion, versionProblem) = ExpectedVersions.Resolve(command.ExpectedVersion, request.Headers.IfMatch, required: false);
-        if (versionProblem is not null) return versionProblem.ToResult();
-
-        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(session, id, expectedVersion, cancellation);
+        var (stream, refusal) = await StatementStreams.FetchForChangeAsync(
+            session, id, request, command.ExpectedVersion, versionRequired: false, cancellation);
         if (stream is null) return refusal!;
 
-        stream.AppendOne(command.Decide(stream.Aggregate!, Actors.NameOf(user)));
-        return await StatementStreams.SaveAsync(session, stream, version => StatementStreams.Changed(stream.Id, version), cancellation);
+        return await StatementStreams.AppendAsync(session, stream, command.Decide(stream.Aggregate!, Actors.NameOf(user)), cancellation);
     }
 }
