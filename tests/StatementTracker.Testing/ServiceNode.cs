@@ -30,6 +30,16 @@ public sealed class ServiceNode : IAsyncDisposable
     public string LogFile { get; }
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The process's resident memory in bytes (Linux), or null when it is not running.</summary>
+    public long? ResidentBytes()
+    {
+        if (_process is not { HasExited: false } process) return null;
+        var status = $"/proc/{process.Id}/status";
+        if (!File.Exists(status)) return null;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+
     /// <summary>A client that calls this node as the test editor (analyst and admin).</summary>
     public HttpClient CreateClient(TimeSpan? timeout = null)
     {

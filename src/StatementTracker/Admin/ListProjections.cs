@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
+using StatementTracker.Infrastructure;
 using StatementTracker.Security;
 using Wolverine.Http;
 using Wolverine.Runtime;
@@ -10,6 +11,7 @@ using Wolverine.Runtime;
 namespace StatementTracker.Admin;
 
 /// <param name="Node">The cluster node number of the node that answered.</param>
+/// <param name="HighWaterMark">The sequence of the last event in the store.</param>
 public sealed record ProjectionsOverview(int Node, long HighWaterMark, IReadOnlyList<ProjectionStatus> Projections);
 
 /// <param name="State">running, rebuilding, paused, stopped, or inline (kept current in the writing transaction).</param>
@@ -36,7 +38,7 @@ public static class ListProjectionsEndpoint
         var assignments = await AssignmentsAsync(session, cancellation);
         var runningHere = runtime.Agents.AllRunningAgentUris().Select(uri => uri.ToString()).ToArray();
         var thisNode = runtime.Options.Durability.AssignedNodeNumber;
-        var highWaterMark = progress.FirstOrDefault(p => p.ShardName == ShardState.HighWaterMark)?.Sequence ?? 0;
+        var highWaterMark = await EventStoreHead.LastSequenceAsync(session, cancellation);
 
         var projections = rebuilds.Projections().Select(projection =>
         {

@@ -29,20 +29,11 @@ public static class StatementTrackerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddValidatorsFromAssemblyContaining(typeof(StatementTrackerSetup), ServiceLifetime.Singleton, includeInternalTypes: false);
 
-        services.AddMarten(serviceProvider =>
+        services.AddMarten(_ =>
             {
                 var options = new StoreOptions();
-                options.Connection(ConnectionString(configuration));
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                options.Events.AppendMode = EventAppendMode.Rich;
-                options.Events.TimeProvider = new MicrosecondClock(TimeProvider.System);
-                // Wake the async daemon on each append instead of waiting for its next poll.
-                options.Events.UseListenNotifyForEventAppends = true;
+                options.ConfigureStore(ConnectionString(configuration));
                 options.AutoCreateSchemaObjects = environment.IsProduction() ? AutoCreate.CreateOrUpdate : AutoCreate.All;
-                options.Events.EnableExtendedProgressionTracking = true;
-                options.AddStatements();
-                options.AddPositions();
-                options.AddAdmin();
                 return options;
             })
             .UseLightweightSessions()
@@ -77,6 +68,21 @@ public static class StatementTrackerSetup
         app.UseAuthentication();
         app.UseRequestLimits();
         app.UseAuthorization();
+    }
+
+    /// <summary>The event store as the service uses it; also for tools that write to it directly (the benchmark).</summary>
+    public static void ConfigureStore(this StoreOptions options, string connectionString)
+    {
+        options.Connection(connectionString);
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.Events.AppendMode = EventAppendMode.Rich;
+        options.Events.TimeProvider = new MicrosecondClock(TimeProvider.System);
+        // Wake the async daemon on each append instead of waiting for its next poll.
+        options.Events.UseListenNotifyForEventAppends = true;
+        options.Events.EnableExtendedProgressionTracking = true;
+        options.AddStatements();
+        options.AddPositions();
+        options.AddAdmin();
     }
 
     public static void UseStatementTracker(this WolverineOptions options, IConfiguration configuration)

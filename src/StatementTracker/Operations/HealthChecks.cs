@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StatementTracker.Infrastructure;
 
 namespace StatementTracker.Operations;
 
@@ -76,16 +77,18 @@ public static class HealthChecks
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation)
         {
             IReadOnlyList<ShardState> progress;
+            long highWaterMark;
             try
             {
                 progress = await store.Advanced.AllProjectionProgress(token: cancellation);
+                await using var session = store.QuerySession();
+                highWaterMark = await EventStoreHead.LastSequenceAsync(session, cancellation);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
                 return HealthCheckResult.Unhealthy("Projection progress cannot be read.");
             }
 
-            var highWaterMark = progress.FirstOrDefault(p => p.ShardName == ShardState.HighWaterMark)?.Sequence ?? 0;
             var problems = new List<string>();
             foreach (var projection in store.Options.Events.Projections().Where(p => p.Lifecycle == ProjectionLifecycle.Async))
             {
