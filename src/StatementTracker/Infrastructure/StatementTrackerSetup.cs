@@ -1,21 +1,21 @@
-using JasperFx;
+using FluentValidation;
 using JasperFx.Events;
+using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using StatementTracker.Admin;
 using Npgsql;
+using StatementTracker.Admin;
 using StatementTracker.Operations;
 using StatementTracker.Positions;
 using StatementTracker.Security;
 using StatementTracker.Statements;
-using FluentValidation;
 using Weasel.Core;
-using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Wolverine;
 
 namespace StatementTracker.Infrastructure;
 

@@ -1,9 +1,8 @@
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using StatementTracker.Admin;
 
-namespace StatementTracker.Infrastructure;
+namespace StatementTracker.Admin;
 
 /// <summary>
 /// Reads from a projection answer 503 with Retry-After while it is rebuilt, rather than serving the
