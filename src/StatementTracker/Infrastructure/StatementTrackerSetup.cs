@@ -1,6 +1,6 @@
 using FluentValidation;
-using JasperFx.Events;
 using JasperFx;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -13,9 +13,9 @@ using StatementTracker.Positions;
 using StatementTracker.Security;
 using StatementTracker.Statements;
 using Weasel.Core;
+using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
-using Wolverine;
 
 namespace StatementTracker.Infrastructure;
 
