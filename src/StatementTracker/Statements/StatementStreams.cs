@@ -27,7 +27,9 @@ public static class StatementStreams
         if (versionProblem is not null) return (null, versionProblem.ToResult());
         if (!TryParseId(id, out var statementId)) return (null, NotFound(id));
 
-        var stream = await session.Events.FetchForWriting<Statement>(statementId, cancellation);
+        // Exclusive: concurrent changes to one statement queue on its row lock, so the losers see the new
+        // version and answer 409 without a failed write (which would leave a tombstone event behind).
+        var stream = await session.Events.FetchForExclusiveWriting<Statement>(statementId, cancellation);
         if (stream.Aggregate is not { } statement) return (null, NotFound(id));
         if (statement.IsRetracted)
             return (null, Conflict($"Statement {id} was retracted ({statement.Retraction?.Reason}); it can no longer be changed.", stream.StartingVersion ?? 0));

@@ -169,6 +169,7 @@ public class CorrectingStatementsTests(AppFixture app)
     public async Task concurrent_corrections_from_the_same_version_let_exactly_one_win()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
+        var eventsBefore = await app.EventCountAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("position", $"opposes proposal {i}"))));
@@ -176,5 +177,6 @@ public class CorrectingStatementsTests(AppFixture app)
         answers.Count(a => a.Status == 200).ShouldBe(1);
         answers.Count(a => a.Status == 409).ShouldBe(19);
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(2);
+        (await app.EventCountAsync()).ShouldBe(eventsBefore + 1);
     }
 }

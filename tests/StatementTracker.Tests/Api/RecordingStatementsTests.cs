@@ -106,6 +106,7 @@ public class RecordingStatementsTests(AppFixture app)
     {
         var id = Guid.CreateVersion7();
         var body = StatementBodies.Valid(id: id);
+        var eventsBefore = await app.EventCountAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.Host.PostJsonAsync("/statements", body)));
 
@@ -113,5 +114,6 @@ public class RecordingStatementsTests(AppFixture app)
         answers.Count(a => a.Status == 200).ShouldBe(7);
         await using var session = app.Store.QuerySession();
         (await session.Events.FetchStreamAsync(id)).Count.ShouldBe(1);
+        (await app.EventCountAsync()).ShouldBe(eventsBefore + 1);
     }
 }

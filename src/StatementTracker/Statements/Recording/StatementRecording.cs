@@ -1,5 +1,6 @@
 using Marten;
 using Marten.Exceptions;
+using Npgsql;
 
 namespace StatementTracker.Statements.Recording;
 
@@ -16,6 +17,7 @@ public static class StatementRecording
 {
     public static async Task<RecordingResult> RecordAsync(IDocumentSession session, StatementRecorded recorded, CancellationToken cancellation)
     {
+        await QueueBehindSameIdAsync(session, recorded.StatementId, cancellation);
         var earlier = await CompareWithEarlierAsync(session, recorded, cancellation);
         if (earlier is not null) return earlier;
 
@@ -32,6 +34,18 @@ public static class StatementRecording
             return await CompareWithEarlierAsync(fresh, recorded, cancellation)
                    ?? throw new InvalidOperationException($"Stream {recorded.StatementId} collided but cannot be read.");
         }
+    }
+
+    /// <summary>
+    /// Posts of one statement id take turns (a lock held until this session commits), so a repeat sees the
+    /// first one's stream rather than colliding with it: a failed write would leave a filler event behind.
+    /// </summary>
+    private static async Task QueueBehindSameIdAsync(IDocumentSession session, Guid statementId, CancellationToken cancellation)
+    {
+        var bytes = statementId.ToByteArray();
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock($1)", session.Connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = BitConverter.ToInt64(bytes, 0) ^ BitConverter.ToInt64(bytes, 8) });
+        await command.ExecuteNonQueryAsync(cancellation);
     }
 
     private static async Task<RecordingResult?> CompareWithEarlierAsync(IQuerySession session, StatementRecorded recorded, CancellationToken cancellation)
