@@ -24,16 +24,11 @@ public static class GetCountryPositionsEndpoint
         string code, string? asOf, string? knownAt, string? historyLimit,
         IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
-        var query = new QueryParameters();
-        var view = query.View(asOf, knownAt);
-        var limit = query.HistoryLimit(historyLimit, limits.Value);
-        if (!query.IsValid) return query.Problem.ToResult();
-        if (Countries.Normalise(code) is not { } country) return UnknownCountry(code);
-        if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation) is { } unavailable)
-            return unavailable;
+        var (read, refusal) = await ParseAsync(code, topic: null, asOf, knownAt, historyLimit, session, rebuilds, limits.Value, cancellation);
+        if (read is null) return refusal!;
 
-        var topics = await PositionQueries.ForCountryAsync(session, country, topic: null, view, limit, cancellation);
-        return Results.Ok(new CountryPositions(country, Countries.NameOf(country), view.AsOf, view.KnownAt, topics));
+        var topics = await PositionQueries.ForCountryAsync(session, read.Country, topic: null, read.View, read.Limit, cancellation);
+        return Results.Ok(new CountryPositions(read.Country, Countries.NameOf(read.Country), read.View.AsOf, read.View.KnownAt, topics));
     }
 
     [WolverineGet("/countries/{code}/positions/{topic}")]
@@ -41,21 +36,32 @@ public static class GetCountryPositionsEndpoint
         string code, string topic, string? asOf, string? knownAt, string? historyLimit,
         IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
-        var query = new QueryParameters();
-        var view = query.View(asOf, knownAt);
-        var limit = query.HistoryLimit(historyLimit, limits.Value);
-        if (!query.IsValid) return query.Problem.ToResult();
-        if (Countries.Normalise(code) is not { } country) return UnknownCountry(code);
-        if (!TopicSlug.IsValid(topic)) return Problems.NotFound("No such topic: topics are lowercase kebab-case slugs such as china-russia-relations.").ToResult();
-        if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation) is { } unavailable)
-            return unavailable;
+        var (read, refusal) = await ParseAsync(code, topic, asOf, knownAt, historyLimit, session, rebuilds, limits.Value, cancellation);
+        if (read is null) return refusal!;
 
-        var positions = await PositionQueries.ForCountryAsync(session, country, topic, view, limit, cancellation);
+        var positions = await PositionQueries.ForCountryAsync(session, read.Country, topic, read.View, read.Limit, cancellation);
         return positions.Count == 0
-            ? Problems.NotFound($"{country} has no statements on '{topic}' in this view.").ToResult()
+            ? Problems.NotFound($"{read.Country} has no statements on this topic in this view.").ToResult()
             : Results.Ok(positions[0]);
     }
 
-    private static IResult UnknownCountry(string code) =>
-        Problems.NotFound("Unknown country: use an ISO 3166-1 code or an English name.").ToResult();
+    private sealed record CountryRead(string Country, PositionView View, int Limit);
+
+    /// <summary>What both reads check first: the parameters, the country, the topic, and that no rebuild runs.</summary>
+    private static async Task<(CountryRead? Read, IResult? Refusal)> ParseAsync(
+        string code, string? topic, string? asOf, string? knownAt, string? historyLimit,
+        IQuerySession session, ProjectionRebuilds rebuilds, LimitOptions limits, CancellationToken cancellation)
+    {
+        var query = new QueryParameters();
+        var view = query.View(asOf, knownAt);
+        var limit = query.HistoryLimit(historyLimit, limits);
+        if (!query.IsValid) return (null, query.Problem.ToResult());
+        if (Countries.Normalise(code) is not { } country)
+            return (null, Problems.NotFound("Unknown country: use an ISO 3166-1 code or an English name.").ToResult());
+        if (topic is not null && !TopicSlug.IsValid(topic))
+            return (null, Problems.NotFound("No such topic: topics are lowercase kebab-case slugs such as china-russia-relations.").ToResult());
+        if (await ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation) is { } unavailable)
+            return (null, unavailable);
+        return (new CountryRead(country, view, limit), null);
+    }
 }
