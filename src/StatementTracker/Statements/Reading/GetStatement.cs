@@ -21,15 +21,13 @@ public static class GetStatementEndpoint
         if (!query.IsValid) return query.Problem.ToResult();
         if (!StatementStreams.TryParseId(id, out var statementId)) return StatementStreams.NotFound(id);
 
-        var state = await session.Events.FetchStreamStateAsync(statementId, cancellation);
-        if (state is null) return StatementStreams.NotFound(id);
-        if (atVersion > state.Version)
-            return Problems.NotFound($"Statement {id} has {state.Version} versions; there is no version {atVersion}.").ToResult();
-
         var statement = await session.Events.AggregateStreamAsync<Statement>(
             statementId, version: atVersion ?? 0, timestamp: atInstant, token: cancellation);
-        return statement is null
-            ? Problems.NotFound($"Statement {id} was not yet recorded at {atInstant:O}.").ToResult()
-            : new VersionedJson(statement, statement.Version);
+        if (statement is null)
+            return atInstant is null ? StatementStreams.NotFound(id) : Problems.NotFound($"Statement {id} was not yet recorded at {atInstant:O}.").ToResult();
+        // Asked for a version past the last, the stream stops short of it.
+        if (atVersion is { } wanted && statement.Version != wanted)
+            return Problems.NotFound($"Statement {id} has {statement.Version} versions; there is no version {wanted}.").ToResult();
+        return new VersionedJson(statement, statement.Version);
     }
 }
