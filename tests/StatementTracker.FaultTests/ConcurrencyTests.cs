@@ -6,15 +6,17 @@ namespace StatementTracker.FaultTests;
 
 public class ConcurrencyTests(TestDatabase database, ITestOutputHelper output)
 {
-    [Fact]
+    [BoundedFact(Timeout = TestBounds.FaultTest)]
     public async Task of_fifty_concurrent_corrections_from_one_version_exactly_one_succeeds()
     {
+        // Stops the load loops when the test's time bound passes.
+        var cancellation = TestContext.Current.CancellationToken;
         var connectionString = await database.CreateDatabaseAsync("concurrency");
         var store = new Store(connectionString);
         await using var node = new ServiceNode(connectionString, "concurrency");
         await node.StartAsync();
         using var client = node.CreateClient();
-        var recorded = await client.PostAsJsonAsync("/statements", StatementBodies.Valid());
+        var recorded = await client.PostAsJsonAsync("/statements", StatementBodies.Valid(), cancellation);
         var id = (await recorded.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 
         using var start = new ManualResetEventSlim();
@@ -22,7 +24,7 @@ public class ConcurrencyTests(TestDatabase database, ITestOutputHelper output)
         {
             start.Wait();
             var correction = new JsonObject { ["expectedVersion"] = 1, ["reason"] = $"analyst {i}", ["position"] = $"opposes proposal {i}" };
-            using var response = await client.PostAsJsonAsync($"/statements/{id}/corrections", correction);
+            using var response = await client.PostAsJsonAsync($"/statements/{id}/corrections", correction, cancellation);
             return (Status: (int)response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         })).ToArray();
         start.Set();

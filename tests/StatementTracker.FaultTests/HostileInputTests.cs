@@ -7,9 +7,11 @@ namespace StatementTracker.FaultTests;
 
 public class HostileInputTests(TestDatabase database, ITestOutputHelper output)
 {
-    [Fact]
+    [BoundedFact(Timeout = TestBounds.FaultTest)]
     public async Task thousands_of_malformed_and_hostile_requests_get_4xx_problems_and_write_nothing()
     {
+        // Stops the load loops when the test's time bound passes.
+        var cancellation = TestContext.Current.CancellationToken;
         var connectionString = await database.CreateDatabaseAsync("hostile");
         var store = new Store(connectionString);
         await using var node = new ServiceNode(connectionString, "hostile");
@@ -23,7 +25,7 @@ public class HostileInputTests(TestDatabase database, ITestOutputHelper output)
         var requests = HostileRequests.Generate(existing);
         var answers = new ConcurrentBag<(HostileRequest Request, int Status, string? MediaType, string Body)>();
         using var client = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (request, cancellation) =>
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellation }, async (request, cancellation) =>
         {
             using var message = new HttpRequestMessage(request.Method, request.Path);
             if (request.Body is not null)

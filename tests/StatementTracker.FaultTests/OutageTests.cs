@@ -12,9 +12,11 @@ public class OutageTests(ITestOutputHelper output)
 
     private sealed record Answer(TimeSpan At, TimeSpan Took, int Status, Guid Id, bool IsProblem, bool HasRetryAfter);
 
-    [Fact]
+    [BoundedFact(Timeout = TestBounds.FaultTest)]
     public async Task a_ten_second_database_outage_fails_fast_recovers_by_itself_and_loses_nothing()
     {
+        // Stops the load loops when the test's time bound passes.
+        var cancellation = TestContext.Current.CancellationToken;
         await using var database = TestDatabase.WithOwnCluster();
         await database.InitializeAsync();
         var connectionString = await database.CreateDatabaseAsync("outage");
@@ -38,7 +40,7 @@ public class OutageTests(ITestOutputHelper output)
                 var started = clock.Elapsed;
                 try
                 {
-                    using var response = await client.PostAsJsonAsync("/statements", body);
+                    using var response = await client.PostAsJsonAsync("/statements", body, cancellation);
                     answers.Add(new Answer(started, clock.Elapsed - started, (int)response.StatusCode, id,
                         response.Content.Headers.ContentType?.MediaType == "application/problem+json", response.Headers.RetryAfter is not null));
                 }
@@ -46,7 +48,7 @@ public class OutageTests(ITestOutputHelper output)
                 {
                     answers.Add(new Answer(started, clock.Elapsed - started, 0, id, false, false));
                 }
-                await Task.Delay(20);
+                await Task.Delay(20, cancellation);
             }
         }
 
@@ -55,25 +57,25 @@ public class OutageTests(ITestOutputHelper output)
             using var client = node.CreateClient(timeout: FailFast * 2);
             while (!stopLoad.IsCancellationRequested)
             {
-                try { readiness.Add((clock.Elapsed, (int)(await client.GetAsync("/health/ready")).StatusCode)); }
+                try { readiness.Add((clock.Elapsed, (int)(await client.GetAsync("/health/ready", cancellation)).StatusCode)); }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { readiness.Add((clock.Elapsed, 0)); }
-                await Task.Delay(500);
+                await Task.Delay(500, cancellation);
             }
         }
 
         async Task Outage()
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellation);
             stoppedAt = clock.Elapsed;
             await database.StopServerAsync();
-            await Task.Delay(OutageTests.Outage);
+            await Task.Delay(OutageTests.Outage, cancellation);
             startingAt = clock.Elapsed;
             await database.StartServerAsync();
             restartedAt = clock.Elapsed;
             // Load goes on until the service has recorded statements again for a while.
             var deadline = clock.Elapsed + TimeSpan.FromSeconds(60);
-            while (clock.Elapsed < deadline && answers.Count(a => a.At > restartedAt && a.Status == 201) < 50) await Task.Delay(200);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            while (clock.Elapsed < deadline && answers.Count(a => a.At > restartedAt && a.Status == 201) < 50) await Task.Delay(200, cancellation);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
             await stopLoad.CancelAsync();
         }
 

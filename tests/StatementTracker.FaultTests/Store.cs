@@ -62,7 +62,7 @@ public sealed class Store(string connectionString)
             catch (NpgsqlException)
             {
             }
-            await Task.Delay(250);
+            await Task.Delay(250, TestContext.Current.CancellationToken);
         }
         throw new TimeoutException($"Timed out after {timeout} waiting for {what}.");
     }

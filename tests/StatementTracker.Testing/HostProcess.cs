@@ -10,6 +10,9 @@ public static class HostProcess
     public static string Directory { get; } = Path.Combine(
         Repository.Root, "src", "StatementTracker.Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
 
+    /// <summary>How long a command may run before it is killed and the test fails.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
     public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments])
@@ -23,7 +26,18 @@ public static class HostProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        // Ends with the test's own time bound too, so a timed-out test leaves no process behind.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Xunit.TestContext.Current.CancellationToken);
+        deadline.CancelAfter(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', arguments)}' did not finish within {Timeout.TotalMinutes} minutes.");
+        }
         return (process.ExitCode, await output + await error);
     }
 

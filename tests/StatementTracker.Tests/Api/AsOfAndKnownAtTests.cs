@@ -14,7 +14,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
     private static string At(JsonNode historyEvent) =>
         Uri.EscapeDataString(historyEvent["timestamp"]!.GetValue<DateTimeOffset>().ToString("O"));
 
-    [Fact]
+    [BoundedFact]
     public async Task as_of_a_date_counts_only_statements_stated_by_then()
     {
         var topic = StatementBodies.UniqueTopic("asof");
@@ -40,7 +40,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/topics/{topic}/positions?asOf=2024-08-15"))["stances"]!.AsObject().Select(s => s.Key).ShouldBe(["concern"]);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task known_at_an_instant_shows_what_the_tracker_showed_before_later_corrections_and_retractions()
     {
         var topic = StatementBodies.UniqueTopic("knownat");
@@ -69,7 +69,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
         (await app.Host.SendAsync(HttpMethod.Get, $"/countries/AUS/positions/{topic}?knownAt={Uri.EscapeDataString(beforeAnything)}")).Status.ShouldBe(404);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_statement_reads_as_it_stood_at_a_version_or_an_instant()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid(statedOn: "2024-07-04"));
@@ -88,7 +88,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
         (await app.Host.SendAsync(HttpMethod.Get, $"/statements/{id}?version=3")).Status.ShouldBe(404);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("/statements/{id}?version=0", "version")]
     [InlineData("/statements/{id}?version=two", "version")]
     [InlineData("/statements/{id}?knownAt=yesterday", "knownAt")]
@@ -104,7 +104,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
         problem!["errors"]!.AsObject().Select(e => e.Key).ShouldBe([parameter]);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task re_dating_the_statement_that_caused_a_shift_moves_the_shift_and_retracting_it_removes_it()
     {
         var topic = StatementBodies.UniqueTopic("shifts");
@@ -129,7 +129,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
         Shifts(await app.Host.GetJsonAsync($"/countries/SGP/positions/{topic}")).ShouldBeEmpty();
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_correction_that_moves_a_statement_to_another_country_and_topic_moves_its_position()
     {
         var from = StatementBodies.UniqueTopic("moved");

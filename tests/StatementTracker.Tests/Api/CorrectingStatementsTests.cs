@@ -15,7 +15,7 @@ public class CorrectingStatementsTests(AppFixture app)
         ["reason"] = reason,
     };
 
-    [Fact]
+    [BoundedFact]
     public async Task a_correction_appends_statement_corrected_with_old_and_new_values_and_who_and_why()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid(statedOn: "2024-07-04"));
@@ -41,7 +41,7 @@ public class CorrectingStatementsTests(AppFixture app)
         corrected["changes"]!.AsArray().Select(c => c!["field"]!.GetValue<string>()).ShouldBe(["statedOn", "quote"]);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task the_version_corrected_can_be_given_as_if_match_with_the_etag()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -61,7 +61,7 @@ public class CorrectingStatementsTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements/{id}"))["stance"]!.GetValue<string>().ShouldBe("concern");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_stale_version_answers_409_naming_the_current_version_and_appends_nothing()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -75,7 +75,7 @@ public class CorrectingStatementsTests(AppFixture app)
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(2);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_correction_without_a_version_or_reason_is_rejected_naming_them()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -90,7 +90,7 @@ public class CorrectingStatementsTests(AppFixture app)
         problemAgain!["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["expectedVersion"]);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("country", "Narnia", "country")]
     [InlineData("statedOn", "2999-01-01", "statedOn")]
     [InlineData("statedOn", "1700", "statedOn")]
@@ -108,7 +108,7 @@ public class CorrectingStatementsTests(AppFixture app)
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(1);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task bad_topics_in_a_correction_are_named_by_index()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -119,7 +119,7 @@ public class CorrectingStatementsTests(AppFixture app)
         problem!["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["topics[1]"]);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_correction_that_changes_nothing_is_rejected()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid(country: "JPN"));
@@ -132,7 +132,7 @@ public class CorrectingStatementsTests(AppFixture app)
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(1);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("0190a0a0-0000-7000-8000-0000000000ff")]
     [InlineData("nope")]
     public async Task correcting_an_unknown_statement_answers_404(string id)
@@ -143,7 +143,7 @@ public class CorrectingStatementsTests(AppFixture app)
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task correcting_the_position_of_a_statement_whose_stance_was_inferred_infers_it_again()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -155,7 +155,7 @@ public class CorrectingStatementsTests(AppFixture app)
         statement["stanceInferred"]!.GetValue<bool>().ShouldBeTrue();
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task an_empty_string_clears_an_optional_field()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid().With("quote", "misquoted words"));
@@ -165,7 +165,7 @@ public class CorrectingStatementsTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements/{id}"))["quote"].ShouldBeNull();
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task concurrent_corrections_from_the_same_version_let_exactly_one_win()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());

@@ -8,7 +8,7 @@ namespace StatementTracker.Tests.Api;
 [Collection(LimitsCollection.Name)]
 public class LimitsTests(LimitsFixture app)
 {
-    [Fact]
+    [BoundedFact]
     public async Task a_body_over_the_limit_answers_413_problem_and_writes_nothing()
     {
         await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst)); // a full bucket for this caller
@@ -23,7 +23,7 @@ public class LimitsTests(LimitsFixture app)
         (await app.EventCountAsync()).ShouldBe(before);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_caller_over_the_rate_answers_429_with_retry_after_while_other_callers_go_on()
     {
         var answers = new List<(int Status, HttpResponseMessage Response)>();
@@ -41,7 +41,7 @@ public class LimitsTests(LimitsFixture app)
         (await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task page_sizes_and_history_limits_are_capped_at_the_configured_maximum()
     {
         await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst));
@@ -54,7 +54,7 @@ public class LimitsTests(LimitsFixture app)
 [Collection(ApiCollection.Name)]
 public class OperationsTests(AppFixture app)
 {
-    [Fact]
+    [BoundedFact]
     public async Task liveness_and_readiness_answer_with_each_check()
     {
         await app.WaitForProjectionsAsync();
@@ -69,7 +69,7 @@ public class OperationsTests(AppFixture app)
         ready["checks"]!["projections"]!["status"]!.GetValue<string>().ShouldBe("Healthy");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task every_problem_carries_a_trace_id_that_the_log_also_shows()
     {
         var (_, problem, _) = await app.Host.PostJsonAsync("/statements", new JsonObject { ["country"] = "Narnia" });
@@ -79,7 +79,7 @@ public class OperationsTests(AppFixture app)
         app.Logs.Lines.ShouldContain(line => line.Contains(traceId) && line.Contains("400"));
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("{\"speaker\": {\"name\": \"' OR 1=1; DROP TABLE mt_events; --\"}}")]
     [InlineData("{\"country\": \"<script>alert(1)</script>\"}")]
     [InlineData("{\"statedOn\": 1e999999}")]

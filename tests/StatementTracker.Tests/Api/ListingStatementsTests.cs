@@ -9,7 +9,7 @@ public class ListingStatementsTests(AppFixture app)
 {
     private static Guid[] Ids(JsonNode page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToArray();
 
-    [Fact]
+    [BoundedFact]
     public async Task statements_are_listed_newest_stated_first_and_filtered_by_country_and_topic()
     {
         var topic = StatementBodies.UniqueTopic("listing");
@@ -25,7 +25,7 @@ public class ListingStatementsTests(AppFixture app)
         page["page"]!.GetValue<int>().ShouldBe(1);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task statements_are_filtered_by_speaker_and_stated_date_range()
     {
         var topic = StatementBodies.UniqueTopic("range");
@@ -41,7 +41,7 @@ public class ListingStatementsTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements?topic={topic}&from=2024-07-05"))["total"]!.GetValue<long>().ShouldBe(2);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task pages_hold_at_most_the_page_size_and_the_page_size_is_capped()
     {
         var topic = StatementBodies.UniqueTopic("paging");
@@ -54,7 +54,7 @@ public class ListingStatementsTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements?topic={topic}&pageSize=100000"))["pageSize"]!.GetValue<int>().ShouldBe(100);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("page=0", "page")]
     [InlineData("pageSize=-1", "pageSize")]
     [InlineData("page=abc", "page")]

@@ -18,7 +18,7 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
     private static string[] Column(JsonNode topicPosition, string list, string field) =>
         topicPosition[list]!.AsArray().Select(e => e![field]!.ToString()).ToArray();
 
-    [Fact]
+    [BoundedFact]
     public async Task history_is_chronological_by_stated_date_and_the_latest_stated_is_current_even_when_recorded_late()
     {
         var topic = StatementBodies.UniqueTopic("history");
@@ -46,7 +46,7 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         ]);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_country_s_positions_list_each_topic_it_has_spoken_on()
     {
         var first = StatementBodies.UniqueTopic("alpha");
@@ -64,7 +64,7 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         topics[second]!["shifts"]!.AsArray().ShouldBeEmpty();
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_topic_overview_groups_each_country_s_current_stance()
     {
         var topic = StatementBodies.UniqueTopic("overview");
@@ -83,7 +83,7 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         stances["support"]!.AsArray().Select(c => c!["country"]!.GetValue<string>()).ShouldBe(["RUS"]);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task concurrent_posts_for_one_country_all_appear_in_its_history()
     {
         var topic = StatementBodies.UniqueTopic("concurrent");
@@ -106,7 +106,7 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         position["historyTotal"]!.GetValue<int>().ShouldBe(200);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_new_statement_shows_in_the_projections_shortly_after_it_is_recorded()
     {
         var topic = StatementBodies.UniqueTopic("latency");
@@ -126,7 +126,7 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         position["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(id);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("/countries/Narnia/positions")]
     [InlineData("/countries/JPN/positions/no-such-topic-anywhere")]
     [InlineData("/countries/JPN/positions/Not_A_Slug")]

@@ -6,7 +6,7 @@ namespace StatementTracker.Tests.Api;
 /// <summary>The host's <c>projections</c> command, run as a real process against a database of its own.</summary>
 public class ProjectionsCommandTests(TestDatabase database)
 {
-    [Fact]
+    [BoundedFact(Timeout = TestBounds.CommandLineTest)]
     public async Task the_command_line_lists_projections_and_rebuilds_them_all_or_one_by_name()
     {
         var connectionString = await database.CreateDatabaseAsync("cli");

@@ -7,7 +7,7 @@ namespace StatementTracker.Tests.Api;
 [Collection(ApiCollection.Name)]
 public class RecordingStatementsTests(AppFixture app)
 {
-    [Fact]
+    [BoundedFact]
     public async Task recording_a_statement_answers_201_with_its_location_id_and_version()
     {
         var id = Guid.CreateVersion7();
@@ -20,7 +20,7 @@ public class RecordingStatementsTests(AppFixture app)
         body["version"]!.GetValue<long>().ShouldBe(1);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_recorded_statement_reads_back_as_stored_with_normalised_values()
     {
         var id = Guid.CreateVersion7();
@@ -46,7 +46,7 @@ public class RecordingStatementsTests(AppFixture app)
         statement["recordedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5));
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_statement_without_a_client_id_gets_one_from_the_server()
     {
         var (status, body, _) = await app.Host.PostJsonAsync("/statements", StatementBodies.Valid().Without("statementId"));
@@ -57,7 +57,7 @@ public class RecordingStatementsTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements/{id}"))["id"]!.GetValue<Guid>().ShouldBe(id);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("0190a0a0-0000-7000-8000-00000000dead")]
     [InlineData("not-a-uuid")]
     public async Task reading_an_unknown_statement_answers_404_problem(string id)
@@ -69,7 +69,7 @@ public class RecordingStatementsTests(AppFixture app)
         body!["status"]!.GetValue<int>().ShouldBe(404);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task posting_the_same_statement_again_answers_2xx_with_the_same_id_and_appends_nothing()
     {
         var id = Guid.CreateVersion7();
@@ -85,7 +85,7 @@ public class RecordingStatementsTests(AppFixture app)
         (await app.EventCountAsync()).ShouldBe(eventsBefore);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task posting_other_content_under_a_recorded_id_answers_409_and_changes_nothing()
     {
         var id = Guid.CreateVersion7();
@@ -101,7 +101,7 @@ public class RecordingStatementsTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements/{id}"))["stance"]!.GetValue<string>().ShouldBe("monitor");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task concurrent_posts_of_one_new_statement_record_it_once()
     {
         var id = Guid.CreateVersion7();

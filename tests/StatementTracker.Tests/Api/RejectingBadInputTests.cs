@@ -45,7 +45,7 @@ public class RejectingBadInputTests(AppFixture app)
         };
     }
 
-    [Theory]
+    [BoundedTheory]
     [MemberData(nameof(InvalidBodies))]
     public async Task an_invalid_statement_answers_400_naming_the_field_and_writes_nothing(string body, string field)
     {
@@ -59,7 +59,7 @@ public class RejectingBadInputTests(AppFixture app)
         (await app.EventCountAsync()).ShouldBe(eventsBefore);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("")]
     [InlineData("{")]
     [InlineData("{\"speaker\": }")]
@@ -81,7 +81,7 @@ public class RejectingBadInputTests(AppFixture app)
         (await app.EventCountAsync()).ShouldBe(eventsBefore);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_body_that_is_not_json_answers_415_problem()
     {
         var (status, _, response) = await app.Host.SendAsync(HttpMethod.Post, "/statements", "speaker=Hayashi", "application/x-www-form-urlencoded");
@@ -90,7 +90,7 @@ public class RejectingBadInputTests(AppFixture app)
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task every_failing_field_is_named_at_once()
     {
         var body = StatementBodies.Valid().With("country", "Narnia").With("statedOn", "soon").With("topics", new JsonArray("ok", "Not OK"));
@@ -100,7 +100,7 @@ public class RejectingBadInputTests(AppFixture app)
         problem!["errors"]!.AsObject().Select(e => e.Key).Order().ShouldBe(["country", "statedOn", "topics[1]"]);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("GET", "/no-such-route")]
     [InlineData("DELETE", "/statements")]
     public async Task unknown_routes_and_methods_answer_with_a_problem(string method, string url)

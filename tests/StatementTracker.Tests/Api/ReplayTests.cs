@@ -88,7 +88,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         (await ProjectionAsync(name))["lastRebuild"]!["status"]!.GetValue<string>().ShouldBe("completed");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task rebuilt_projections_equal_the_ones_built_live_after_a_thousand_generated_events()
     {
         var events = await GenerateHistoryAsync(seed: 20240704, events: 1200);
@@ -110,7 +110,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         rebuilt.Statements.ShouldBe(live.Statements);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task reads_during_a_rebuild_never_fail_and_the_projection_keeps_up_afterwards()
     {
         await GenerateHistoryAsync(seed: 7, events: 300);
@@ -143,7 +143,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         (await app.Host.GetJsonAsync($"/countries/NZL/positions/{topic}"))["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(id);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task the_admin_api_lists_each_projection_with_state_position_high_water_mark_and_lag()
     {
         await app.Host.RecordAsync(StatementBodies.Valid(StatementBodies.UniqueTopic("admin")));
@@ -161,7 +161,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         overview["projections"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["Statement", "PositionHistory"], ignoreOrder: true);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task rebuilding_an_unknown_projection_answers_404() =>
         (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/NoSuchProjection/rebuild")).Status.ShouldBe(404);
 }

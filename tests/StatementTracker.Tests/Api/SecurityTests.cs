@@ -41,7 +41,7 @@ public class SecurityTests(AppFixture app)
         problem["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
     }
 
-    [Theory]
+    [BoundedTheory]
     [MemberData(nameof(WriteRoutes))]
     public async Task a_write_without_credentials_answers_401_problem_and_writes_nothing(string url, string body)
     {
@@ -53,7 +53,7 @@ public class SecurityTests(AppFixture app)
         (await app.EventCountAsync()).ShouldBe(before);
     }
 
-    [Theory]
+    [BoundedTheory]
     [MemberData(nameof(WriteRoutes))]
     public async Task a_write_by_a_caller_without_the_analyst_role_answers_403_problem(string url, string body)
     {
@@ -64,7 +64,7 @@ public class SecurityTests(AppFixture app)
         await AssertProblem(asAdmin, 403);
     }
 
-    [Theory]
+    [BoundedTheory]
     [MemberData(nameof(AdminRoutes))]
     public async Task admin_routes_answer_401_without_credentials_and_403_without_the_admin_role(string method, string url)
     {
@@ -77,11 +77,11 @@ public class SecurityTests(AppFixture app)
         await AssertProblem(reader, 403);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task an_admin_may_list_projections() =>
         (await app.Host.SendAsync(HttpMethod.Get, "/admin/projections", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
 
-    [Fact]
+    [BoundedFact]
     public async Task an_analyst_may_write_and_is_recorded_as_the_actor()
     {
         var (status, answer, _) = await app.Host.PostJsonAsync("/statements", StatementBodies.Valid(), apiKey: TestKeys.Analyst);
@@ -92,7 +92,7 @@ public class SecurityTests(AppFixture app)
         history.Single()["data"]!["recordedBy"]!.GetValue<string>().ShouldBe("test-analyst");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task reads_are_open_without_credentials()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -102,7 +102,7 @@ public class SecurityTests(AppFixture app)
         (await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: null)).Status.ShouldBe(200);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_wrong_api_key_answers_401_saying_so()
     {
         var (_, problem, response) = await app.Host.SendAsync(HttpMethod.Post, "/statements", StatementBodies.Valid().ToJsonString(), apiKey: "not-a-key");
@@ -111,7 +111,7 @@ public class SecurityTests(AppFixture app)
         problem!["detail"]!.GetValue<string>().ShouldContain("not valid");
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("api_key")]
     [InlineData("apiKey")]
     [InlineData("access_token")]
@@ -152,7 +152,7 @@ public class SecurityTests(AppFixture app)
         return await client.SendAsync(request);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_bearer_token_with_the_analyst_role_may_write_and_names_the_actor()
     {
         var response = await PostWithToken(Token("Aiko Tanaka", ["analyst"]));
@@ -162,7 +162,7 @@ public class SecurityTests(AppFixture app)
         (await app.HistoryEventsAsync(id)).Single()["actor"]!.GetValue<string>().ShouldBe("Aiko Tanaka");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_bearer_token_without_the_role_is_403_and_a_bad_or_expired_one_is_401()
     {
         await AssertProblem(await PostWithToken(Token("Reader", ["reader"])), 403);
@@ -174,7 +174,7 @@ public class SecurityTests(AppFixture app)
 [Collection(ReaderOnlyCollection.Name)]
 public class ReadsRequiringTheReaderRoleTests(ReaderOnlyFixture app)
 {
-    [Theory]
+    [BoundedTheory]
     [InlineData("/countries/JPN/positions")]
     [InlineData("/topics/taiwan/positions")]
     [InlineData("/statements")]

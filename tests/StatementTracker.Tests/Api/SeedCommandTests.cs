@@ -9,7 +9,7 @@ namespace StatementTracker.Tests.Api;
 /// <summary>The host's <c>seed</c> command, run as a real process against a database of its own.</summary>
 public class SeedCommandTests(TestDatabase database)
 {
-    [Fact]
+    [BoundedFact(Timeout = TestBounds.CommandLineTest)]
     public async Task seeding_twice_leaves_the_same_statements_and_japan_monitors_china_russia_relations()
     {
         var connectionString = await database.CreateDatabaseAsync("seed");

@@ -7,7 +7,7 @@ namespace StatementTracker.Tests.Api;
 [Collection(ApiCollection.Name)]
 public class SourcesAndRetractionTests(AppFixture app)
 {
-    [Fact]
+    [BoundedFact]
     public async Task adding_a_source_cites_another_report_and_the_same_url_is_kept_once()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -28,7 +28,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         history[1]["actor"]!.GetValue<string>().ShouldBe(TestKeys.EditorName);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("{\"url\":\"ftp://example.org/x\"}", "url")]
     [InlineData("{\"publisher\":\"NHK\",\"publishedOn\":\"2999\"}", "publishedOn")]
     [InlineData("{}", "publisher")]
@@ -44,7 +44,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(1);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_retracted_statement_leaves_every_position_but_stays_readable()
     {
         var topic = StatementBodies.UniqueTopic("retraction");
@@ -73,7 +73,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         history[^1]["reason"]!.GetValue<string>().ShouldStartWith("misattributed");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_retracted_statement_cannot_be_corrected_or_retracted_again()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -89,7 +89,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(2);
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task a_retraction_needs_a_reason()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -101,7 +101,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         (await app.Host.GetJsonAsync($"/statements/{id}"))["status"]!.GetValue<string>().ShouldBe("recorded");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task the_history_lists_every_event_in_order_with_type_version_time_actor_reason_and_data()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
@@ -120,7 +120,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         history[2]["data"]!["source"]!["publisher"]!.GetValue<string>().ShouldBe("Kyodo");
     }
 
-    [Fact]
+    [BoundedFact]
     public async Task the_history_of_an_unknown_statement_is_404() =>
         (await app.Host.SendAsync(HttpMethod.Get, $"/statements/{Guid.CreateVersion7()}/history")).Status.ShouldBe(404);
 }

@@ -10,7 +10,7 @@ public class TopicTimelineTests
     private static HistoryEntry Entry(string stance, string statedOn) =>
         new(Guid.NewGuid(), new Speaker("Hayashi Yoshimasa", null), $"{stance} position", stance, false, PartialDate.Parse(statedOn));
 
-    [Fact]
+    [BoundedFact]
     public void the_latest_entry_is_current_and_history_keeps_the_given_order()
     {
         var entries = new[] { Entry("monitor", "2024-07-04"), Entry("concern", "2024-08"), Entry("oppose", "2024-09-01") };
@@ -22,7 +22,7 @@ public class TopicTimelineTests
         position.HistoryTotal.ShouldBe(3);
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_shift_is_recorded_where_the_stance_differs_from_the_previous_entry()
     {
         var entries = new[]
@@ -39,11 +39,11 @@ public class TopicTimelineTests
         ]);
     }
 
-    [Fact]
+    [BoundedFact]
     public void one_stance_throughout_has_no_shifts() =>
         TopicTimeline.Of("taiwan", [Entry("oppose", "2020"), Entry("oppose", "2024")]).Shifts.ShouldBeEmpty();
 
-    [Fact]
+    [BoundedFact]
     public void a_limit_keeps_the_latest_entries_and_shifts_but_counts_them_all()
     {
         var entries = Enumerable.Range(1, 10).Select(day => Entry(day % 2 == 0 ? "support" : "oppose", $"2024-01-{day:D2}")).ToArray();

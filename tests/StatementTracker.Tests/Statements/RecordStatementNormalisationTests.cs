@@ -14,7 +14,7 @@ public class RecordStatementNormalisationTests
     private static StatementRecorded Recorded(JsonObject body) =>
         body.Deserialize<RecordStatement>(StrictJsonBody.Options)!.ToEvent(Guid.NewGuid(), "analyst");
 
-    [Fact]
+    [BoundedFact]
     public void country_names_and_alpha2_codes_are_stored_as_alpha3()
     {
         Recorded(StatementBodies.Valid().With("country", "Japan")).Content.Country.ShouldBe("JPN");
@@ -22,7 +22,7 @@ public class RecordStatementNormalisationTests
         Recorded(StatementBodies.Valid().With("targets", new JsonArray("China", "RU", "China"))).Content.Targets.ShouldBe(["CHN", "RUS"]);
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_missing_stance_is_inferred_from_the_position_and_marked_inferred()
     {
         var content = Recorded(StatementBodies.Valid()).Content;
@@ -32,7 +32,7 @@ public class RecordStatementNormalisationTests
         content.StanceInferred.ShouldBeTrue();
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_given_stance_is_kept_and_not_marked_inferred()
     {
         var content = Recorded(StatementBodies.Valid().With("stance", "concern")).Content;
@@ -41,15 +41,15 @@ public class RecordStatementNormalisationTests
         content.StanceInferred.ShouldBeFalse();
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_position_nothing_recognises_is_unclassified() =>
         Recorded(StatementBodies.Valid().With("position", "held talks in Astana")).Content.EffectiveStance.ShouldBe(Stances.Unclassified);
 
-    [Fact]
+    [BoundedFact]
     public void the_stated_date_keeps_its_precision() =>
         Recorded(StatementBodies.Valid().With("statedOn", "2024-07")).Content.StatedOn.Precision.ShouldBe(DatePrecision.Month);
 
-    [Fact]
+    [BoundedFact]
     public void text_is_trimmed_and_blank_optional_text_is_dropped()
     {
         var content = Recorded(StatementBodies.Valid().With("position", "  will closely monitor  ").With("quote", "   ")).Content;
@@ -58,7 +58,7 @@ public class RecordStatementNormalisationTests
         content.Quote.ShouldBeNull();
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_source_url_given_twice_is_kept_once()
     {
         var source = new JsonObject { ["publisher"] = "TV Asahi", ["url"] = "https://example.org/a" };

@@ -19,11 +19,11 @@ public class RecordStatementValidationTests
         return Problems.Validation(result).Errors;
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_complete_statement_is_valid() =>
         ErrorsFor(StatementBodies.Valid()).ShouldBeEmpty();
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("speaker")]
     [InlineData("country")]
     [InlineData("topics")]
@@ -32,11 +32,11 @@ public class RecordStatementValidationTests
     public void each_required_field_is_named_when_missing(string field) =>
         ErrorsFor(StatementBodies.Valid().Without(field)).Keys.ShouldBe([field]);
 
-    [Fact]
+    [BoundedFact]
     public void a_speaker_without_a_name_is_rejected_at_its_path() =>
         ErrorsFor(StatementBodies.Valid().With("speaker", new JsonObject { ["role"] = "Minister" })).Keys.ShouldBe(["speaker.name"]);
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("country", "Narnia")]
     [InlineData("country", "   ")]
     [InlineData("stance", "supportive")]
@@ -50,7 +50,7 @@ public class RecordStatementValidationTests
     public void an_invalid_value_is_rejected_under_its_field(string field, string value) =>
         ErrorsFor(StatementBodies.Valid().With(field, value)).Keys.ShouldBe([field]);
 
-    [Fact]
+    [BoundedFact]
     public void today_and_year_or_month_precision_dates_are_accepted()
     {
         ErrorsFor(StatementBodies.Valid().With("statedOn", "2026-11-27")).ShouldBeEmpty();
@@ -58,7 +58,7 @@ public class RecordStatementValidationTests
         ErrorsFor(StatementBodies.Valid().With("statedOn", "1800")).ShouldBeEmpty();
     }
 
-    [Fact]
+    [BoundedFact]
     public void every_string_has_a_length_limit()
     {
         var tooLong = new string('a', 6000);
@@ -68,14 +68,14 @@ public class RecordStatementValidationTests
             .Keys.Order().ShouldBe(["speaker.name", "speaker.role"]);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData(0)]
     [InlineData(11)]
     public void between_one_and_ten_topics_are_allowed(int count) =>
         ErrorsFor(StatementBodies.Valid().With("topics", new JsonArray(Enumerable.Range(0, count).Select(i => (JsonNode)$"topic-{i}").ToArray())))
             .Keys.ShouldBe(["topics"]);
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("China-Russia")]
     [InlineData("china_russia")]
     [InlineData("china--russia")]
@@ -84,7 +84,7 @@ public class RecordStatementValidationTests
     public void topics_must_be_kebab_case_slugs(string topic) =>
         ErrorsFor(StatementBodies.Valid().With("topics", new JsonArray("taiwan", topic))).Keys.ShouldBe(["topics[1]"]);
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("ftp://example.org/report")]
     [InlineData("javascript:alert(1)")]
     [InlineData("/relative/path")]
@@ -93,7 +93,7 @@ public class RecordStatementValidationTests
         ErrorsFor(StatementBodies.Valid().With("sources", new JsonArray(new JsonObject { ["publisher"] = "X", ["url"] = url })))
             .Keys.ShouldBe(["sources[0].url"]);
 
-    [Fact]
+    [BoundedFact]
     public void unknown_target_countries_are_named_by_index() =>
         ErrorsFor(StatementBodies.Valid().With("targets", new JsonArray("CHN", "Atlantis"))).Keys.ShouldBe(["targets[1]"]);
 }

@@ -23,7 +23,7 @@ public class StatementEvolutionTests
     private static Statement Recorded() =>
         Statement.Create(At(new StatementRecorded(Id, Content, [new Source("TV Asahi", null, null)], "analyst"), 1));
 
-    [Fact]
+    [BoundedFact]
     public void a_recorded_statement_shows_its_content_with_the_inferred_stance()
     {
         var statement = Recorded();
@@ -36,7 +36,7 @@ public class StatementEvolutionTests
         statement.ToContent().SameAs(Content).ShouldBeTrue();
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_correction_replaces_the_content_and_counts_itself()
     {
         var after = Content with { StatedOn = PartialDate.Parse("2024-07-03"), Stance = Stances.Concern };
@@ -52,7 +52,7 @@ public class StatementEvolutionTests
         statement.RecordedAt.ShouldBe(Start.AddMinutes(1));
     }
 
-    [Fact]
+    [BoundedFact]
     public void sources_accumulate_and_a_retraction_keeps_everything_but_the_status()
     {
         var statement = Recorded()
@@ -65,7 +65,7 @@ public class StatementEvolutionTests
         statement.Position.ShouldBe(Content.Position);
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_correction_keeps_what_it_does_not_mention_and_clears_what_it_blanks()
     {
         var command = new CorrectStatement(1, "fix", null, "China", null, null, "", null, null, null, "");
@@ -79,7 +79,7 @@ public class StatementEvolutionTests
         after.Targets.ShouldBe(Content.Targets);
     }
 
-    [Fact]
+    [BoundedFact]
     public void a_correction_to_the_same_values_decides_nothing()
     {
         var command = new CorrectStatement(1, "fix", null, "Japan", ["china-russia-relations"], null, null, "2024-07-04", null, null, null);
@@ -87,7 +87,7 @@ public class StatementEvolutionTests
         command.Decide(Recorded(), "editor").ShouldBeNull();
     }
 
-    [Fact]
+    [BoundedFact]
     public void the_changes_of_a_correction_name_each_field_that_differs()
     {
         var after = Content with { Country = "CHN", Topics = ["taiwan"], Quote = "verbatim" };

@@ -5,7 +5,7 @@ namespace StatementTracker.Tests.Vocabulary;
 
 public class CountriesTests
 {
-    [Theory]
+    [BoundedTheory]
     [InlineData("JPN", "JPN")]
     [InlineData("jpn", "JPN")]
     [InlineData("JP", "JPN")]
@@ -26,7 +26,7 @@ public class CountriesTests
     public void codes_and_english_names_normalise_to_the_canonical_code(string given, string canonical) =>
         Countries.Normalise(given).ShouldBe(canonical);
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("Narnia")]
     [InlineData("XX")]
     [InlineData("ZZZ")]
@@ -34,7 +34,7 @@ public class CountriesTests
     public void unknown_countries_are_not_normalised(string given) =>
         Countries.Normalise(given).ShouldBeNull();
 
-    [Fact]
+    [BoundedFact]
     public void every_iso_code_is_known_by_its_alpha2_alpha3_and_name()
     {
         CountryList.All.Length.ShouldBe(249);

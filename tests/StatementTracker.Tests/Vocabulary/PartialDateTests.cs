@@ -5,7 +5,7 @@ namespace StatementTracker.Tests.Vocabulary;
 
 public class PartialDateTests
 {
-    [Theory]
+    [BoundedTheory]
     [InlineData("2024", DatePrecision.Year, "2024-01-01", "2024-12-31")]
     [InlineData("2024-07", DatePrecision.Month, "2024-07-01", "2024-07-31")]
     [InlineData("2024-02", DatePrecision.Month, "2024-02-01", "2024-02-29")]
@@ -20,7 +20,7 @@ public class PartialDateTests
         date.ToString().ShouldBe(text);
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("")]
     [InlineData("24")]
     [InlineData("2024-7")]
@@ -34,7 +34,7 @@ public class PartialDateTests
     public void text_that_is_not_a_year_month_or_day_is_not_a_partial_date(string text) =>
         PartialDate.TryParse(text, out _).ShouldBeFalse();
 
-    [Fact]
+    [BoundedFact]
     public void dates_order_by_their_first_day_then_by_precision()
     {
         string[] shuffled = ["2024-07-04", "2024", "2023-12-31", "2024-07", "2024-01-01"];

@@ -5,7 +5,7 @@ namespace StatementTracker.Tests.Vocabulary;
 
 public class StanceInferenceTests
 {
-    [Theory]
+    [BoundedTheory]
     [InlineData("will closely monitor the development of China-Russia relations", "monitor")]
     [InlineData("will watch the situation closely", "monitor")]
     [InlineData("oppose foreign intervention in China's internal affairs", "oppose")]
@@ -32,7 +32,7 @@ public class StanceInferenceTests
         inferred.Recognised.ShouldBeTrue();
     }
 
-    [Theory]
+    [BoundedTheory]
     [InlineData("held talks in Astana")]
     [InlineData("the committee met on Tuesday")]
     [InlineData("")]
