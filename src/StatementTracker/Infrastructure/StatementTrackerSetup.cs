@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using StatementTracker.Admin;
+using StatementTracker.Alerts;
 using StatementTracker.Operations;
 using StatementTracker.Positions;
 using StatementTracker.Security;
@@ -44,6 +45,7 @@ public static class StatementTrackerSetup
             .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
 
         services.AddAdmin();
+        services.AddAlerts(configuration);
         services.AddSecurity(configuration);
         services.AddWolverineHttp();
         services.AddErrorResponses();
@@ -82,12 +84,14 @@ public static class StatementTrackerSetup
         options.Events.EnableExtendedProgressionTracking = true;
         options.AddStatements();
         options.AddPositions();
+        options.AddAlerts();
         options.AddAdmin();
     }
 
     public static void UseStatementTracker(this WolverineOptions options, IConfiguration configuration)
     {
         options.ApplicationAssembly = typeof(StatementTrackerSetup).Assembly;
+        options.UseAlerts();
 
         // Nodes beat every HeartbeatSeconds; one silent for StaleNodeSeconds is taken for dead and its
         // projections move to a live node (well within 30 s by default).

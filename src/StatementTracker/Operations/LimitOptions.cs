@@ -11,8 +11,8 @@ public sealed class LimitOptions
     /// <summary>The most statements one page of <c>GET /statements</c> holds.</summary>
     public int MaxPageSize { get; set; } = 100;
 
-    /// <summary>The most history entries (and shifts) one topic of a position read holds.</summary>
-    public int MaxHistoryLimit { get; set; } = 10_000;
+    /// <summary>The most entries one page of a history or of shifts holds (<c>historyLimit</c>, <c>limit</c>).</summary>
+    public int MaxHistoryLimit { get; set; } = 500;
 
     /// <summary>Requests per second each caller (API key, token subject, or address when anonymous) may make on average...</summary>
     public int RequestsPerSecond { get; set; } = 100;

@@ -1,11 +1,28 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Weasel.Postgresql.Functions;
 
 namespace StatementTracker.Positions;
 
-/// <summary>The positions module's Marten registration: the async position history projection.</summary>
+/// <summary>The positions module's Marten registration: the async position projection and the tables it keeps.</summary>
 public static class Configuration
 {
-    public static void AddPositions(this StoreOptions options) =>
-        options.Projections.Add(new PositionHistoryProjection(options.DatabaseSchemaName), ProjectionLifecycle.Async);
+    /// <summary>Events per daemon batch: large batches make the set-based SQL pay off.</summary>
+    public const int BatchSize = 2000;
+
+    public static void AddPositions(this StoreOptions options)
+    {
+        var schema = options.DatabaseSchemaName;
+        options.Storage.ExtendedSchemaObjects.Add(PositionEntriesTable.Define(schema));
+        options.Storage.ExtendedSchemaObjects.Add(PositionSummariesTable.Define(schema));
+        options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.Define(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Function.ForSql(PositionBatchSql.Function(schema)));
+        options.Projections.Add(new PositionHistoryProjection(schema), ProjectionLifecycle.Async, PositionHistoryProjection.ProjectionName, async =>
+        {
+            async.BatchSize = BatchSize;
+            // A rebuild starts from empty position tables; raised shifts stay, so a replay raises none again.
+            async.DeleteDataInTableOnTeardown(PositionEntriesTable.QualifiedName(schema));
+            async.DeleteDataInTableOnTeardown(PositionSummariesTable.QualifiedName(schema));
+        });
+    }
 }

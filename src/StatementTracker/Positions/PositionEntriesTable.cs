@@ -8,10 +8,19 @@ namespace StatementTracker.Positions;
 /// A row is current while <c>known_until</c> is null; a correction or retraction closes it at the
 /// event's timestamp. So the table answers "what is current" and "what did the tracker show at
 /// instant T" alike, and each row stays small however long a country's history grows.
+/// A current substantive row whose stance differs from the country's previous substantive stance on the
+/// topic carries that stance in <c>shift_from</c>: the shifts of the present view, kept by the projection.
 /// </summary>
 public static class PositionEntriesTable
 {
     public const string TableName = "st_position_entries";
+
+    /// <summary>History order within a country and topic: stated date, less precise first, then recording order.</summary>
+    public static string Order(string alias, bool descending = false)
+    {
+        var direction = descending ? " desc" : "";
+        return $"{alias}.stated_from{direction}, {alias}.stated_precision{direction}, {alias}.recorded_seq{direction}";
+    }
 
     public static string QualifiedName(string schema) => $"{schema}.{TableName}";
 
@@ -30,35 +39,35 @@ public static class PositionEntriesTable
         table.AddColumn<short>("stated_precision").NotNull();
         table.AddColumn<string>("stated_on").NotNull();
         table.AddColumn<string>("stance").NotNull();
+        table.AddColumn<string>("family").NotNull();
+        table.AddColumn<bool>("substantive").NotNull();
         table.AddColumn<bool>("stance_inferred").NotNull();
         table.AddColumn<string>("position").NotNull();
         table.AddColumn<string>("speaker_name").NotNull();
         table.AddColumn<string>("speaker_role");
+        table.AddColumn("targets", "text[]").NotNull();
+        table.AddColumn<string>("shift_from");
 
-        // Current rows, in history order, per country and per topic.
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_current")
+        // Every revision in history order, per country and per topic: the present view filters on
+        // known_until is null, a view at an earlier instant on known_from/known_until.
+        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_order")
         {
             Columns = ["country", "topic", "stated_from", "stated_precision", "recorded_seq"],
-            Predicate = "known_until is null",
         });
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_topic_current")
+        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_topic_order")
         {
             Columns = ["topic", "country", "stated_from", "stated_precision", "recorded_seq"],
-            Predicate = "known_until is null",
         });
-        // Every revision, for reads at an earlier instant (knownAt).
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_known")
+        // The present shifts: per country and topic, and across the tracker for the shift feed.
+        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_shifts")
         {
-            Columns = ["country", "known_from"],
+            Columns = ["country", "topic", "stated_from", "stated_precision", "recorded_seq"],
+            Predicate = "known_until is null and shift_from is not null",
         });
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_topic_known")
+        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_shift_feed")
         {
-            Columns = ["topic", "known_from"],
-        });
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_statement_open")
-        {
-            Columns = ["statement_id"],
-            Predicate = "known_until is null",
+            Columns = ["stated_from", "stated_precision", "recorded_seq", "topic"],
+            Predicate = "known_until is null and shift_from is not null",
         });
         return table;
     }

@@ -1,122 +1,200 @@
 using Marten;
-using Npgsql;
+using StatementTracker.Infrastructure;
 using StatementTracker.Statements;
 using StatementTracker.Vocabulary;
 
 namespace StatementTracker.Positions;
 
-/// <summary>A country's current stance on a topic, as the topic overview lists it.</summary>
-public sealed record CountryStance(
-    string Country,
-    string Stance,
-    Guid StatementId,
-    Speaker Speaker,
-    string Position,
-    PartialDate StatedOn);
+/// <summary>A country's current stance on a topic, as topic reads list it.</summary>
+public sealed record CountryStance(string Country, HistoryEntry Entry);
+
+/// <summary>A page of a history or of shifts, newest page first, oldest first within the page.</summary>
+/// <param name="Next">The cursor for the page before this one (older entries), or null on the first page of history.</param>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 
 /// <summary>
-/// Which statements a position read counts: those stated on or before <paramref name="AsOf"/> (a partial
-/// date counts once all of it has passed), as the tracker knew them at the instant <paramref name="KnownAt"/>
-/// (only events recorded at or before it: later corrections and retractions do not apply). Null means
-/// no limit: every statement, as it stands now.
+/// Reads the position tables. The present view reads the summaries and shifts the projection keeps; a view
+/// with <c>asOf</c> or <c>knownAt</c> works them out in SQL from the rows visible in it, by the same rules
+/// (<see cref="TopicTimeline"/>). Every limit applies in SQL.
 /// </summary>
-public sealed record PositionView(PartialDate? AsOf, DateTimeOffset? KnownAt)
-{
-    public static readonly PositionView Now = new(null, null);
-
-    /// <summary>The SQL condition for the rows this view counts, with its parameters after <paramref name="firstParameter"/>.</summary>
-    internal (string Condition, object[] Parameters) Filter(int firstParameter)
-    {
-        var parameters = new List<object>();
-        string Next(object value)
-        {
-            parameters.Add(value);
-            return $"${firstParameter + parameters.Count - 1}";
-        }
-
-        var condition = "known_until is null";
-        if (KnownAt is { } knownAt)
-        {
-            var instant = Next(knownAt);
-            condition = $"known_from <= {instant} and (known_until is null or known_until > {instant})";
-        }
-        if (AsOf is { } asOf) condition += $" and stated_to <= {Next(asOf.LastDay)}";
-        return (condition, parameters.ToArray());
-    }
-}
-
-/// <summary>Reads <see cref="PositionEntriesTable"/>: histories stream through <see cref="TopicTimeline"/>.</summary>
 public static class PositionQueries
 {
-    private const string EntryColumns =
-        "topic, statement_id, speaker_name, speaker_role, position, stance, stance_inferred, stated_on";
+    private const string KeyAfter = "(e.stated_from, e.stated_precision, e.recorded_seq) < (@key_from, @key_precision, @key_seq)";
 
-    /// <summary>The country's position on each topic it has spoken on (or on one topic), by topic.</summary>
-    public static async Task<IReadOnlyList<TopicPosition>> ForCountryAsync(
-        IQuerySession session, string country, string? topic, PositionView view, int historyLimit, CancellationToken cancellation)
+    /// <summary>Each topic the country has spoken on (or one topic), with its current entry, totals and last shift.</summary>
+    public static Task<List<TopicSummary>> SummariesAsync(
+        IQuerySession session, string country, string? topic, PositionView view, CancellationToken cancellation)
     {
-        var (visible, parameters) = view.Filter(firstParameter: 3);
-        await using var command = new NpgsqlCommand(
-            $"""
-             select {EntryColumns} from {TableOf(session)}
-             where country = $1 and ($2::text is null or topic = $2) and {visible}
-             order by topic, stated_from, stated_precision, recorded_seq
-             """,
-            session.Connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = country });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)topic ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
-
-        var positions = new List<TopicPosition>();
-        TopicTimeline? timeline = null;
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            var entryTopic = reader.GetString(0);
-            if (timeline?.Topic != entryTopic)
-            {
-                if (timeline is not null) positions.Add(timeline.ToPosition());
-                timeline = new TopicTimeline(entryTopic, historyLimit);
-            }
-            timeline.Add(ReadEntry(reader));
-        }
-        if (timeline is not null) positions.Add(timeline.ToPosition());
-        return positions;
+        var (entries, summaries) = Tables(session);
+        var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
+        var sql = view.IsPresent
+            ? $"""
+               select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, l.shift_from as l_from, {Columns("l", "l_")}
+               from {summaries} m
+               join {entries} c on c.statement_id = m.current_statement_id and c.topic = m.topic and c.revision = m.current_revision
+               left join {entries} l on l.statement_id = m.last_shift_statement_id and l.topic = m.topic and l.revision = m.last_shift_revision
+               where m.country = @country {string.Format(oneTopic, "m")}
+               order by m.topic
+               """
+            : $"""
+               with v as (
+                 select * from {entries} e where e.country = @country {string.Format(oneTopic, "e")} and {view.Visible()}),
+               shifts as (
+                 select * from (
+                   select v.*, lag(v.stance) over (partition by v.topic order by {PositionEntriesTable.Order("v")}) as prev
+                   from v where v.substantive) s
+                 where prev <> stance),
+               totals as (select topic, count(*)::int as history_total from v group by topic),
+               shift_totals as (select topic, count(*)::int as shifts_total from shifts group by topic),
+               cur as (select distinct on (v.topic) * from v order by v.topic, v.substantive desc, {PositionEntriesTable.Order("v", descending: true)}),
+               last_shift as (select distinct on (s.topic) * from shifts s order by s.topic, {PositionEntriesTable.Order("s", descending: true)})
+               select t.topic, t.history_total, coalesce(st.shifts_total, 0) as shifts_total,
+                 {Columns("c", "c_")}, l.prev as l_from, {Columns("l", "l_")}
+               from totals t
+               join cur c on c.topic = t.topic
+               left join shift_totals st on st.topic = t.topic
+               left join last_shift l on l.topic = t.topic
+               order by t.topic
+               """;
+        return session.ListAsync(sql, view.Parameters(new { country, topic }), row => new TopicSummary(
+            row.Get<string>("topic"),
+            Entry(row, "c_"),
+            row.Get<int>("history_total"),
+            row.Get<int>("shifts_total"),
+            row.IsNull("l_statement_id") ? null : Shift(row, "l_", row.Get<string>("l_from"))), cancellation);
     }
 
-    /// <summary>Each country's current stance on the topic: its latest statement's.</summary>
-    public static async Task<IReadOnlyList<CountryStance>> ForTopicAsync(
-        IQuerySession session, string topic, PositionView view, CancellationToken cancellation)
+    /// <summary>A page of the country's history on the topic, going back from <paramref name="before"/>.</summary>
+    public static async Task<Page<HistoryEntry>> HistoryAsync(
+        IQuerySession session, string country, string topic, PositionView view, HistoryKey? before, int limit, CancellationToken cancellation)
     {
-        var (visible, parameters) = view.Filter(firstParameter: 2);
-        await using var command = new NpgsqlCommand(
-            $"""
-             select distinct on (country) country, {EntryColumns} from {TableOf(session)}
-             where topic = $1 and {visible}
-             order by country, stated_from desc, stated_precision desc, recorded_seq desc
-             """,
-            session.Connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = topic });
-        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
-
-        var stances = new List<CountryStance>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            var entry = ReadEntry(reader, offset: 1);
-            stances.Add(new CountryStance(reader.GetString(0), entry.Stance, entry.StatementId, entry.Speaker, entry.Position, entry.StatedOn));
-        }
-        return stances;
+        var (entries, _) = Tables(session);
+        var sql = $"""
+            select {Columns("e", "")}, e.stated_from, e.stated_precision, e.recorded_seq from {entries} e
+            where e.country = @country and e.topic = @topic and {view.Visible()} {(before is null ? "" : "and " + KeyAfter)}
+            order by {PositionEntriesTable.Order("e", descending: true)}
+            limit @limit
+            """;
+        var rows = await session.ListAsync(sql, WithKey(view.Parameters(new { country, topic, limit = limit + 1 }), before),
+            row => (Entry: Entry(row, ""), Key: HistoryKey.Read(row)), cancellation);
+        return ToPage(rows, limit, r => r.Entry, r => r.Key);
     }
 
-    private static HistoryEntry ReadEntry(NpgsqlDataReader reader, int offset = 0) => new(
-        StatementId: reader.GetGuid(offset + 1),
-        Speaker: new Speaker(reader.GetString(offset + 2), reader.IsDBNull(offset + 3) ? null : reader.GetString(offset + 3)),
-        Position: reader.GetString(offset + 4),
-        Stance: reader.GetString(offset + 5),
-        StanceInferred: reader.GetBoolean(offset + 6),
-        StatedOn: PartialDate.Parse(reader.GetString(offset + 7)));
+    /// <summary>A page of the country's shifts on the topic, going back from <paramref name="before"/>.</summary>
+    public static async Task<Page<Shift>> ShiftsAsync(
+        IQuerySession session, string country, string topic, PositionView view, HistoryKey? before, int limit, CancellationToken cancellation)
+    {
+        var (entries, _) = Tables(session);
+        var sql = view.IsPresent
+            ? $"""
+               select {Columns("e", "")}, e.shift_from as prev, e.stated_from, e.stated_precision, e.recorded_seq from {entries} e
+               where e.country = @country and e.topic = @topic and e.known_until is null and e.shift_from is not null
+                 {(before is null ? "" : "and " + KeyAfter)}
+               order by {PositionEntriesTable.Order("e", descending: true)}
+               limit @limit
+               """
+            : $"""
+               select * from (
+                 select {Columns("e", "")}, e.stated_from, e.stated_precision, e.recorded_seq,
+                   lag(e.stance) over (order by {PositionEntriesTable.Order("e")}) as prev
+                 from {entries} e
+                 where e.country = @country and e.topic = @topic and {view.Visible()} and e.substantive) e
+               where e.prev <> e.stance {(before is null ? "" : "and " + KeyAfter)}
+               order by {PositionEntriesTable.Order("e", descending: true)}
+               limit @limit
+               """;
+        var rows = await session.ListAsync(sql, WithKey(view.Parameters(new { country, topic, limit = limit + 1 }), before),
+            row => (Shift: Shift(row, "", row.Get<string>("prev")), Key: HistoryKey.Read(row)), cancellation);
+        return ToPage(rows, limit, r => r.Shift, r => r.Key);
+    }
 
-    private static string TableOf(IQuerySession session) =>
-        PositionEntriesTable.QualifiedName(session.DocumentStore.Options.DatabaseSchemaName);
+    /// <summary>Each country's current entry on the topic, in country code order.</summary>
+    public static Task<List<CountryStance>> TopicStancesAsync(IQuerySession session, string topic, PositionView view, CancellationToken cancellation)
+    {
+        var (entries, summaries) = Tables(session);
+        var sql = view.IsPresent
+            ? $"""
+               select m.country, {Columns("c", "")} from {summaries} m
+               join {entries} c on c.statement_id = m.current_statement_id and c.topic = m.topic and c.revision = m.current_revision
+               where m.topic = @topic
+               order by m.country
+               """
+            : $"""
+               select distinct on (e.country) e.country, {Columns("e", "")} from {entries} e
+               where e.topic = @topic and {view.Visible()}
+               order by e.country, e.substantive desc, {PositionEntriesTable.Order("e", descending: true)}
+               """;
+        return session.ListAsync(sql, view.Parameters(new { topic }), row => new CountryStance(row.Get<string>("country"), Entry(row, "")), cancellation);
+    }
+
+    /// <summary>The country's current substantive entry on each topic (or on the given ones), by topic.</summary>
+    public static async Task<Dictionary<string, HistoryEntry>> SubstantiveStancesAsync(
+        IQuerySession session, string country, IReadOnlyCollection<string>? topics, PositionView view, CancellationToken cancellation)
+    {
+        var (entries, summaries) = Tables(session);
+        var onTopics = topics is null ? "" : "and {0}.topic = any(@topics)";
+        var sql = view.IsPresent
+            ? $"""
+               select m.topic, {Columns("c", "")} from {summaries} m
+               join {entries} c on c.statement_id = m.current_statement_id and c.topic = m.topic and c.revision = m.current_revision
+               where m.country = @country and m.current_substantive {string.Format(onTopics, "m")}
+               """
+            : $"""
+               select distinct on (e.topic) e.topic, {Columns("e", "")} from {entries} e
+               where e.country = @country and e.substantive and {view.Visible()} {string.Format(onTopics, "e")}
+               order by e.topic, {PositionEntriesTable.Order("e", descending: true)}
+               """;
+        var rows = await session.ListAsync(sql, view.Parameters(new { country, topics = topics?.ToArray() }),
+            row => (Topic: row.Get<string>("topic"), Entry: Entry(row, "")), cancellation);
+        return rows.ToDictionary(r => r.Topic, r => r.Entry);
+    }
+
+    /// <summary>Whether any statement, in any revision, was ever about the topic.</summary>
+    public static async Task<bool> TopicExistsAsync(IQuerySession session, string topic, CancellationToken cancellation) =>
+        await session.ScalarAsync<bool>($"select exists (select 1 from {Tables(session).Entries} where topic = @topic)", new { topic }, cancellation);
+
+    internal static (string Entries, string Summaries) Tables(IQuerySession session)
+    {
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        return (PositionEntriesTable.QualifiedName(schema), PositionSummariesTable.QualifiedName(schema));
+    }
+
+    /// <summary>The columns of an entry, from table alias <paramref name="alias"/>, named with <paramref name="prefix"/>.</summary>
+    internal static string Columns(string alias, string prefix) => string.Join(", ",
+        new[] { "statement_id", "speaker_name", "speaker_role", "position", "stance", "family", "stance_inferred", "stated_on", "targets", "known_from" }
+            .Select(column => $"{alias}.{column} as {prefix}{column}"));
+
+    internal static HistoryEntry Entry(SqlRow row, string prefix) => new(
+        row.Get<Guid>(prefix + "statement_id"),
+        new Speaker(row.Get<string>(prefix + "speaker_name"), row.Maybe<string>(prefix + "speaker_role")),
+        row.Get<string>(prefix + "position"),
+        row.Get<string>(prefix + "stance"),
+        row.Get<string>(prefix + "family"),
+        row.Get<bool>(prefix + "stance_inferred"),
+        PartialDate.Parse(row.Get<string>(prefix + "stated_on")),
+        row.Get<string[]>(prefix + "targets"),
+        row.Get<DateTimeOffset>(prefix + "known_from"));
+
+    internal static Shift Shift(SqlRow row, string prefix, string from)
+    {
+        var to = Entry(row, prefix);
+        return new Shift(StanceOf.Code(from), StanceOf.Code(to.Stance), to.StatedOn, to.StatementId, to.RecordedAt);
+    }
+
+    private static Dictionary<string, object?> WithKey(Dictionary<string, object?> parameters, HistoryKey? key)
+    {
+        if (key is null) return parameters;
+        parameters["key_from"] = key.StatedFrom;
+        parameters["key_precision"] = key.Precision;
+        parameters["key_seq"] = key.RecordedSeq;
+        return parameters;
+    }
+
+    private static Page<T> ToPage<TRow, T>(List<TRow> rows, int limit, Func<TRow, T> item, Func<TRow, HistoryKey> key)
+    {
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? key(page[^1]).ToCursor() : null;
+        page.Reverse();
+        return new Page<T>(page.Select(item).ToArray(), next);
+    }
 }

@@ -3,73 +3,75 @@ using StatementTracker.Vocabulary;
 
 namespace StatementTracker.Positions;
 
-/// <summary>One statement in a country's history on a topic.</summary>
+/// <summary>A stance with its family, as every position read shows it.</summary>
+public sealed record StanceOf(string Stance, string Family)
+{
+    public static StanceOf Code(string stance) => new(stance, StanceFamilies.Of(stance));
+}
+
+/// <summary>One statement in a country's history on a topic, as the tracker shows it.</summary>
+/// <param name="RecordedAt">When this version of the statement was recorded (its recording or its latest correction).</param>
 public sealed record HistoryEntry(
     Guid StatementId,
     Speaker Speaker,
     string Position,
     string Stance,
+    string Family,
     bool StanceInferred,
-    PartialDate StatedOn);
-
-/// <summary>A point where the country's stance on the topic differs from its previous statement.</summary>
-public sealed record Shift(string From, string To, PartialDate StatedOn, Guid StatementId);
-
-/// <summary>A country's position on one topic: where it stands now, and how it got there.</summary>
-/// <param name="HistoryTotal">How many entries the history has; <paramref name="History"/> holds the latest of them.</param>
-/// <param name="ShiftsTotal">How many shifts there are; <paramref name="Shifts"/> holds the latest of them.</param>
-public sealed record TopicPosition(
-    string Topic,
-    HistoryEntry Current,
-    IReadOnlyList<HistoryEntry> History,
-    IReadOnlyList<Shift> Shifts,
-    int HistoryTotal,
-    int ShiftsTotal);
+    PartialDate StatedOn,
+    IReadOnlyList<string> Targets,
+    DateTimeOffset RecordedAt)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsSubstantive => StanceFamilies.IsSubstantive(Stance);
+}
 
 /// <summary>
-/// Folds a topic's entries, given in history order (stated date, then recording order), into a
-/// <see cref="TopicPosition"/>. Pure: the same entries always give the same position. Only the
-/// latest <c>limit</c> entries and shifts are kept, so a long history costs constant memory.
+/// A point where the country's stance on the topic differs from its previous substantive stance. Non-positions
+/// (no-comment, unclassified) never start or end one.
 /// </summary>
-public sealed class TopicTimeline(string topic, int limit)
-{
-    private readonly Queue<HistoryEntry> _recent = new();
-    private readonly Queue<Shift> _shifts = new();
-    private HistoryEntry? _latest;
-    private int _total;
-    private int _shiftsTotal;
+public sealed record Shift(StanceOf From, StanceOf To, PartialDate StatedOn, Guid StatementId, DateTimeOffset RecordedAt);
 
-    public string Topic => topic;
+/// <summary>Where a country stands on one topic, and how much history is behind it.</summary>
+/// <param name="Current">The latest substantive entry; only when there is none, the latest entry.</param>
+public sealed record TopicSummary(string Topic, HistoryEntry Current, int HistoryTotal, int ShiftsTotal, Shift? LastShift);
+
+/// <summary>
+/// The rules of a position, as a pure fold over a topic's entries in history order (stated date, then
+/// recording order): the specification the SQL reads and the projection are checked against.
+/// </summary>
+public sealed class TopicTimeline(string topic)
+{
+    private readonly List<HistoryEntry> _history = [];
+    private readonly List<Shift> _shifts = [];
+    private HistoryEntry? _latest;
+    private HistoryEntry? _latestSubstantive;
+
+    public IReadOnlyList<HistoryEntry> History => _history;
+    public IReadOnlyList<Shift> Shifts => _shifts;
 
     public TopicTimeline Add(HistoryEntry entry)
     {
-        if (_latest is not null && _latest.Stance != entry.Stance)
+        if (entry.IsSubstantive)
         {
-            KeepLatest(_shifts, new Shift(_latest.Stance, entry.Stance, entry.StatedOn, entry.StatementId));
-            _shiftsTotal++;
+            if (_latestSubstantive is { } previous && previous.Stance != entry.Stance)
+                _shifts.Add(new Shift(StanceOf.Code(previous.Stance), StanceOf.Code(entry.Stance), entry.StatedOn, entry.StatementId, entry.RecordedAt));
+            _latestSubstantive = entry;
         }
-
-        KeepLatest(_recent, entry);
+        _history.Add(entry);
         _latest = entry;
-        _total++;
         return this;
     }
 
-    public TopicPosition ToPosition() =>
+    public TopicSummary ToSummary() =>
         _latest is null
             ? throw new InvalidOperationException($"No entries for topic {topic}.")
-            : new TopicPosition(topic, _latest, _recent.ToArray(), _shifts.ToArray(), _total, _shiftsTotal);
+            : new TopicSummary(topic, _latestSubstantive ?? _latest, _history.Count, _shifts.Count, _shifts.LastOrDefault());
 
-    public static TopicPosition Of(string topic, IEnumerable<HistoryEntry> entriesInOrder, int limit = int.MaxValue)
+    public static TopicTimeline Of(string topic, IEnumerable<HistoryEntry> entriesInOrder)
     {
-        var timeline = new TopicTimeline(topic, limit);
+        var timeline = new TopicTimeline(topic);
         foreach (var entry in entriesInOrder) timeline.Add(entry);
-        return timeline.ToPosition();
-    }
-
-    private void KeepLatest<T>(Queue<T> kept, T item)
-    {
-        kept.Enqueue(item);
-        if (kept.Count > limit) kept.Dequeue();
+        return timeline;
     }
 }

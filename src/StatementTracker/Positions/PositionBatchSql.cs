@@ -1,0 +1,162 @@
+namespace StatementTracker.Positions;
+
+/// <summary>
+/// The SQL function that applies one batch of statement changes to the position tables in a single round
+/// trip: it closes the rows of corrected and retracted statements, inserts the new rows, recomputes the
+/// shifts around every row that came or went, raises the shifts that appeared, and refreshes the summaries
+/// of the country-topic pairs touched. Set-based throughout: the cost is per batch, not per event.
+/// </summary>
+public static class PositionBatchSql
+{
+    public const string FunctionName = "st_apply_position_batch";
+
+    public static string Function(string schema)
+    {
+        var entries = PositionEntriesTable.QualifiedName(schema);
+        var summaries = PositionSummariesTable.QualifiedName(schema);
+        var raised = RaisedShiftsTable.QualifiedName(schema);
+        return $$"""
+            create or replace function {{schema}}.{{FunctionName}}(
+              close_ids uuid[], close_at timestamptz[],
+              r_statement uuid[], r_topic text[], r_revision bigint[], r_country text[],
+              r_known_from timestamptz[], r_known_until timestamptz[], r_recorded_seq bigint[],
+              r_stated_from date[], r_stated_to date[], r_precision smallint[], r_stated_on text[],
+              r_stance text[], r_family text[], r_substantive boolean[], r_inferred boolean[],
+              r_position text[], r_speaker text[], r_role text[], r_targets text[],
+              raise_shifts boolean, batch_at timestamptz)
+            returns void language plpgsql as $fn$
+            declare
+              c_country text[]; c_topic text[]; c_from date[]; c_precision smallint[]; c_seq bigint[]; c_substantive boolean[];
+              i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
+              i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
+            begin
+              -- 1. Close the present rows of corrected and retracted statements.
+              with closed as (
+                update {{entries}} e set known_until = c.at
+                from unnest(close_ids, close_at) as c(statement_id, at)
+                where e.statement_id = c.statement_id and e.known_until is null
+                returning e.country, e.topic, e.stated_from, e.stated_precision, e.recorded_seq, e.substantive)
+              select array_agg(country), array_agg(topic), array_agg(stated_from), array_agg(stated_precision),
+                     array_agg(recorded_seq), array_agg(substantive)
+              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive
+              from closed;
+
+              -- 2. Insert the new rows. A corrected statement keeps its place in recording order.
+              with inserted as (
+                insert into {{entries}} (statement_id, topic, revision, country, known_from, known_until, recorded_seq,
+                  stated_from, stated_to, stated_precision, stated_on, stance, family, substantive, stance_inferred,
+                  position, speaker_name, speaker_role, targets)
+                select r.statement_id, r.topic, r.revision, r.country, r.known_from, r.known_until,
+                  coalesce(r.recorded_seq, (select min(p.recorded_seq) from {{entries}} p where p.statement_id = r.statement_id)),
+                  r.stated_from, r.stated_to, r.stated_precision, r.stated_on, r.stance, r.family, r.substantive, r.inferred,
+                  r.position, r.speaker, r.role, string_to_array(r.targets, ',')
+                from unnest(r_statement, r_topic, r_revision, r_country, r_known_from, r_known_until, r_recorded_seq,
+                  r_stated_from, r_stated_to, r_precision, r_stated_on, r_stance, r_family, r_substantive, r_inferred,
+                  r_position, r_speaker, r_role, r_targets)
+                  as r(statement_id, topic, revision, country, known_from, known_until, recorded_seq,
+                  stated_from, stated_to, stated_precision, stated_on, stance, family, substantive, inferred,
+                  position, speaker, role, targets)
+                returning statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, substantive, known_until)
+              select array_agg(statement_id), array_agg(topic), array_agg(revision), array_agg(country),
+                     array_agg(stated_from), array_agg(stated_precision), array_agg(recorded_seq), array_agg(substantive)
+              into i_statement, i_topic, i_revision, i_country, i_from, i_precision, i_seq, i_substantive
+              from inserted where known_until is null;
+
+              -- 3. Recompute the shift of every present substantive row whose previous substantive row may have
+              --    changed: the rows inserted, and the first one after each substantive row that came or went.
+              with changed_keys as (
+                select country, topic, stated_from, stated_precision, recorded_seq
+                from unnest(c_country, c_topic, c_from, c_precision, c_seq, c_substantive)
+                  as c(country, topic, stated_from, stated_precision, recorded_seq, substantive)
+                where substantive
+                union
+                select country, topic, stated_from, stated_precision, recorded_seq
+                from unnest(i_country, i_topic, i_from, i_precision, i_seq, i_substantive)
+                  as i(country, topic, stated_from, stated_precision, recorded_seq, substantive)
+                where substantive),
+              dirty as (
+                select statement_id, topic, revision
+                from unnest(i_statement, i_topic, i_revision, i_substantive) as i(statement_id, topic, revision, substantive)
+                where substantive
+                union
+                select n.statement_id, n.topic, n.revision
+                from changed_keys k cross join lateral (
+                  select e.statement_id, e.topic, e.revision from {{entries}} e
+                  where e.country = k.country and e.topic = k.topic and e.known_until is null and e.substantive
+                    and (e.stated_from, e.stated_precision, e.recorded_seq) > (k.stated_from, k.stated_precision, k.recorded_seq)
+                  order by e.stated_from, e.stated_precision, e.recorded_seq
+                  limit 1) n),
+              recomputed as (
+                select e.statement_id, e.topic, e.revision,
+                  (select case when p.stance <> e.stance then p.stance end
+                   from {{entries}} p
+                   where p.country = e.country and p.topic = e.topic and p.known_until is null and p.substantive
+                     and (p.stated_from, p.stated_precision, p.recorded_seq) < (e.stated_from, e.stated_precision, e.recorded_seq)
+                   order by p.stated_from desc, p.stated_precision desc, p.recorded_seq desc
+                   limit 1) as shift_from
+                from dirty d join {{entries}} e using (statement_id, topic, revision)
+                where e.known_until is null),
+              updated as (
+                update {{entries}} e set shift_from = r.shift_from
+                from recomputed r
+                where e.statement_id = r.statement_id and e.topic = r.topic and e.revision = r.revision
+                  and e.shift_from is distinct from r.shift_from
+                returning e.statement_id, e.topic, e.revision, e.country, e.shift_from, e.stance, e.stated_on)
+              insert into {{raised}} (id, country, topic, statement_id, revision, shift_from, shift_to, stated_on, raised_at)
+              select md5(u.statement_id::text || '|' || u.topic || '|' || u.revision || '|' || u.shift_from)::uuid,
+                u.country, u.topic, u.statement_id, u.revision, u.shift_from, u.stance, u.stated_on, batch_at
+              from updated u
+              where raise_shifts and u.shift_from is not null
+              on conflict (id) do nothing;
+
+              -- 4. Refresh the summary of every country and topic touched.
+              with deltas as (
+                select country, topic, sum(delta)::int as delta from (
+                  select country, topic, -1 as delta from unnest(c_country, c_topic) as c(country, topic)
+                  union all
+                  select country, topic, 1 from unnest(i_country, i_topic) as i(country, topic)) d
+                group by country, topic),
+              refreshed as (
+                select d.country, d.topic, d.delta,
+                  coalesce(s.statement_id, a.statement_id) as current_statement_id,
+                  coalesce(s.revision, a.revision) as current_revision,
+                  coalesce(s.stance, a.stance) as current_stance,
+                  coalesce(s.family, a.family) as current_family,
+                  coalesce(s.substantive, a.substantive) as current_substantive,
+                  coalesce(s.targets, a.targets) as current_targets,
+                  ls.statement_id as last_shift_statement_id, ls.revision as last_shift_revision,
+                  (select count(*) from {{entries}} x
+                   where x.country = d.country and x.topic = d.topic and x.known_until is null and x.shift_from is not null)::int as shifts_total
+                from deltas d
+                left join lateral (
+                  select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
+                  where e.country = d.country and e.topic = d.topic and e.known_until is null and e.substantive
+                  order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) s on true
+                left join lateral (
+                  select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
+                  where e.country = d.country and e.topic = d.topic and e.known_until is null
+                  order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) a on true
+                left join lateral (
+                  select e.statement_id, e.revision from {{entries}} e
+                  where e.country = d.country and e.topic = d.topic and e.known_until is null and e.shift_from is not null
+                  order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) ls on true),
+              gone as (
+                delete from {{summaries}} m using refreshed r
+                where m.country = r.country and m.topic = r.topic and r.current_statement_id is null)
+              insert into {{summaries}} as m (country, topic, history_total, shifts_total, current_statement_id, current_revision,
+                current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
+              select country, topic, delta, shifts_total, current_statement_id, current_revision,
+                current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision
+              from refreshed where current_statement_id is not null
+              on conflict (country, topic) do update set
+                history_total = m.history_total + excluded.history_total,
+                shifts_total = excluded.shifts_total,
+                current_statement_id = excluded.current_statement_id, current_revision = excluded.current_revision,
+                current_stance = excluded.current_stance, current_family = excluded.current_family,
+                current_substantive = excluded.current_substantive, current_targets = excluded.current_targets,
+                last_shift_statement_id = excluded.last_shift_statement_id, last_shift_revision = excluded.last_shift_revision;
+            end;
+            $fn$;
+            """;
+    }
+}
