@@ -25,8 +25,11 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
             return false;
         }
 
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        // A fresh database gets the whole schema first (the event store alone would be created on demand).
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var report = await StatementSeeds.LoadAsync(
-            host.Services.GetRequiredService<IDocumentStore>(),
+            store,
             host.Services.GetRequiredService<IValidator<RecordStatement>>(),
             directory);
 

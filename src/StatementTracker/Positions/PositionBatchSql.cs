@@ -30,9 +30,10 @@ public static class PositionBatchSql
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
               i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
             begin
-              -- 1. Close the present rows of corrected and retracted statements.
+              -- 1. Close the present rows of corrected and retracted statements. A shift belongs to the present
+              --    view only, so a closed row keeps none (and a rebuild, whatever its batches, gives the same rows).
               with closed as (
-                update {{entries}} e set known_until = c.at
+                update {{entries}} e set known_until = c.at, shift_from = null
                 from unnest(close_ids, close_at) as c(statement_id, at)
                 where e.statement_id = c.statement_id and e.known_until is null
                 returning e.country, e.topic, e.stated_from, e.stated_precision, e.recorded_seq, e.substantive)

@@ -36,7 +36,9 @@ public class AsOfAndKnownAtTests(AppFixture app)
 
         var countryView = await app.Host.GetJsonAsync($"/countries/IND/positions?asOf=2024-07-31");
         countryView["asOf"]!.GetValue<string>().ShouldBe("2024-07-31");
-        Stances(countryView["topics"]!.AsArray().Single(t => t!["topic"]!.GetValue<string>() == topic)!).ShouldBe(["monitor"]);
+        var summary = countryView["topics"]!.AsArray().Single(t => t!["topic"]!.GetValue<string>() == topic)!;
+        summary["current"]!["stance"]!.GetValue<string>().ShouldBe("monitor");
+        summary["historyTotal"]!.GetValue<int>().ShouldBe(1);
         (await app.Host.GetJsonAsync($"/topics/{topic}/positions?asOf=2024-08-15"))["stances"]!.AsObject().Select(s => s.Key).ShouldBe(["concern"]);
     }
 
@@ -112,8 +114,7 @@ public class AsOfAndKnownAtTests(AppFixture app)
         var oppose = await app.Host.RecordAsync(StatementBodies.Valid(topic, "SGP", "2024-08-01", position: "opposes the blockade"));
         var monitorAgain = await app.Host.RecordAsync(StatementBodies.Valid(topic, "SGP", "2024-09-01", position: "will closely monitor developments"));
         await app.WaitForProjectionsAsync();
-        string[] Shifts(JsonNode position) =>
-            position["shifts"]!.AsArray().Select(s => $"{s!["from"]}->{s["to"]}@{s["statedOn"]}:{s["statementId"]}").ToArray();
+        static string[] Shifts(JsonNode position) => PositionJson.Shifts(position["shifts"]);
 
         Shifts(await app.Host.GetJsonAsync($"/countries/SGP/positions/{topic}"))
             .ShouldBe([$"monitor->oppose@2024-08-01:{oppose}", $"oppose->monitor@2024-09-01:{monitorAgain}"]);

@@ -29,7 +29,7 @@ public class LimitsTests(LimitsFixture app)
         var answers = new List<(int Status, HttpResponseMessage Response)>();
         for (var i = 0; i < LimitsFixture.Burst * 3; i++)
         {
-            var (status, _, response) = await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: TestKeys.Reader);
+            var (status, _, response) = await app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: TestKeys.Reader);
             answers.Add((status, response));
         }
 
@@ -38,7 +38,7 @@ public class LimitsTests(LimitsFixture app)
         limited[0].Response.Headers.RetryAfter.ShouldNotBeNull();
         limited[0].Response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         answers.Take(LimitsFixture.Burst).ShouldAllBe(a => a.Status == 200);
-        (await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
+        (await app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
     }
 
     [BoundedFact]

@@ -15,11 +15,10 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         return answer!["id"]!.GetValue<Guid>();
     }
 
-    private static string[] Column(JsonNode topicPosition, string list, string field) =>
-        topicPosition[list]!.AsArray().Select(e => e![field]!.ToString()).ToArray();
+    private static string[] Column(JsonNode topicPosition, string list, string field) => PositionJson.Column(topicPosition[list], field);
 
     [BoundedFact]
-    public async Task history_is_chronological_by_stated_date_and_the_latest_stated_is_current_even_when_recorded_late()
+    public async Task history_is_chronological_by_stated_date_and_the_latest_substantive_stated_is_current_even_when_recorded_late()
     {
         var topic = StatementBodies.UniqueTopic("history");
         var monitor = await RecordAsync(StatementBodies.Valid(topic, statedOn: "2024-07-04"));
@@ -33,17 +32,63 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         position["topic"]!.GetValue<string>().ShouldBe(topic);
         Column(position, "history", "statementId").ShouldBe(new[] { monitor, sameDayLater, lateButOlder, oppose }.Select(id => id.ToString()).ToArray());
         Column(position, "history", "stance").ShouldBe(["monitor", "no-comment", "concern", "oppose"]);
+        Column(position, "history", "family").ShouldBe(["guarded", "none", "guarded", "critical"]);
         Column(position, "history", "statedOn").ShouldBe(["2024-07-04", "2024-07-04", "2024-08", "2024-09-01"]);
         position["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(oppose);
         position["current"]!["speaker"]!["name"]!.GetValue<string>().ShouldBe("Hayashi Yoshimasa");
         position["current"]!["position"]!.GetValue<string>().ShouldBe("opposes the joint exercises");
+        position["historyTotal"]!.GetValue<int>().ShouldBe(4);
 
-        var shifts = position["shifts"]!.AsArray();
-        shifts.Select(s => $"{s!["from"]}->{s["to"]}@{s["statedOn"]}:{s["statementId"]}").ShouldBe([
-            $"monitor->no-comment@2024-07-04:{sameDayLater}",
-            $"no-comment->concern@2024-08:{lateButOlder}",
+        // The no-comment between monitor and concern neither ends nor starts a shift.
+        PositionJson.Shifts(position["shifts"]).ShouldBe([
+            $"monitor->concern@2024-08:{lateButOlder}",
             $"concern->oppose@2024-09-01:{oppose}",
         ]);
+        position["shiftsTotal"]!.GetValue<int>().ShouldBe(2);
+        position["lastShift"]!["statementId"]!.GetValue<Guid>().ShouldBe(oppose);
+        position["lastShift"]!["from"]!["family"]!.GetValue<string>().ShouldBe("guarded");
+        position["lastShift"]!["to"]!["family"]!.GetValue<string>().ShouldBe("critical");
+    }
+
+    [BoundedFact]
+    public async Task a_later_no_comment_never_becomes_current_nor_makes_a_shift_while_a_stance_exists()
+    {
+        var topic = StatementBodies.UniqueTopic("nocomment");
+        var monitor = await RecordAsync(StatementBodies.Valid(topic, "JPN", "2024-07-04").With("targets", new JsonArray("CHN", "RUS")));
+        await RecordAsync(StatementBodies.Valid(topic, "JPN", "2024-07-05", position: "will refrain from commenting on the meetings of third countries"));
+        await RecordAsync(StatementBodies.Valid(topic, "JPN", "2024-07-06", position: "held talks in Tokyo"));
+        await app.WaitForProjectionsAsync();
+
+        var position = await app.Host.GetJsonAsync($"/countries/JPN/positions/{topic}");
+        position["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(monitor);
+        position["current"]!["stance"]!.GetValue<string>().ShouldBe("monitor");
+        position["current"]!["family"]!.GetValue<string>().ShouldBe("guarded");
+        position["current"]!["targets"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["CHN", "RUS"]);
+        Column(position, "history", "stance").ShouldBe(["monitor", "no-comment", "unclassified"]);
+        position["historyTotal"]!.GetValue<int>().ShouldBe(3);
+        position["shifts"]!.AsArray().ShouldBeEmpty();
+        position["shiftsTotal"]!.GetValue<int>().ShouldBe(0);
+
+        var summary = (await app.Host.GetJsonAsync("/countries/JPN/positions"))["topics"]!.AsArray().Single(t => t!["topic"]!.GetValue<string>() == topic)!;
+        summary["current"]!["stance"]!.GetValue<string>().ShouldBe("monitor");
+        summary["lastShift"].ShouldBeNull();
+        var overview = await app.Host.GetJsonAsync($"/topics/{topic}/positions");
+        overview["stances"]!.AsObject().Select(s => s.Key).ShouldBe(["monitor"]);
+    }
+
+    [BoundedFact]
+    public async Task with_only_non_positions_the_latest_of_them_is_current()
+    {
+        var topic = StatementBodies.UniqueTopic("onlynone");
+        await RecordAsync(StatementBodies.Valid(topic, "VNM", "2024-07-04", position: "declined to comment"));
+        var latest = await RecordAsync(StatementBodies.Valid(topic, "VNM", "2024-07-05", position: "held talks in Hanoi"));
+        await app.WaitForProjectionsAsync();
+
+        var position = await app.Host.GetJsonAsync($"/countries/VNM/positions/{topic}");
+
+        position["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(latest);
+        position["current"]!["family"]!.GetValue<string>().ShouldBe("none");
+        (await app.Host.GetJsonAsync($"/topics/{topic}/positions"))["families"]!["none"]!.GetValue<int>().ShouldBe(1);
     }
 
     [BoundedFact]
@@ -61,14 +106,18 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         var topics = positions["topics"]!.AsArray().ToDictionary(t => t!["topic"]!.GetValue<string>());
         topics[first]!["current"]!["stance"]!.GetValue<string>().ShouldBe("monitor");
         topics[second]!["current"]!["stance"]!.GetValue<string>().ShouldBe("condemn");
-        topics[second]!["shifts"]!.AsArray().ShouldBeEmpty();
+        topics[second]!["current"]!["family"]!.GetValue<string>().ShouldBe("critical");
+        topics[second]!["historyTotal"]!.GetValue<int>().ShouldBe(1);
+        topics[second]!["shiftsTotal"]!.GetValue<int>().ShouldBe(0);
+        topics[second]!["lastShift"].ShouldBeNull();
+        topics[second]!.AsObject().ContainsKey("history").ShouldBeFalse("the summary does not grow with the history");
     }
 
     [BoundedFact]
     public async Task a_topic_overview_groups_each_country_s_current_stance()
     {
         var topic = StatementBodies.UniqueTopic("overview");
-        await RecordAsync(StatementBodies.Valid(topic, "RUS", "2024-07-03", position: "supports China's core interests"));
+        await RecordAsync(StatementBodies.Valid(topic, "RUS", "2024-07-03", position: "supports China's core interests").With("targets", new JsonArray("China")));
         await RecordAsync(StatementBodies.Valid(topic, "JPN", "2024-07-04"));
         await RecordAsync(StatementBodies.Valid(topic, "USA", "2024-07-01", position: "opposes the joint patrols"));
         await RecordAsync(StatementBodies.Valid(topic, "USA", "2024-07-05", position: "will closely monitor the situation"));
@@ -81,6 +130,10 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
         stances.Select(s => s.Key).ShouldBe(["monitor", "support"]);
         stances["monitor"]!.AsArray().Select(c => c!["country"]!.GetValue<string>()).ShouldBe(["JPN", "USA"]);
         stances["support"]!.AsArray().Select(c => c!["country"]!.GetValue<string>()).ShouldBe(["RUS"]);
+        stances["support"]![0]!["family"]!.GetValue<string>().ShouldBe("favourable");
+        stances["support"]![0]!["targets"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["CHN"]);
+        var families = overview["families"]!.AsObject();
+        families.Select(f => $"{f.Key}={f.Value}").ShouldBe(["favourable=1", "critical=0", "guarded=2", "none=0"]);
     }
 
     [BoundedFact]
@@ -101,9 +154,23 @@ public class PositionsTests(AppFixture app, ITestOutputHelper output)
 
         statuses.ShouldAllBe(s => s == 201);
         var position = await app.Host.GetJsonAsync($"/countries/TWN/positions/{topic}");
-        Column(position, "history", "statementId").Order()
-            .ShouldBe(bodies.Select(b => b["statementId"]!.GetValue<string>()).Order());
         position["historyTotal"]!.GetValue<int>().ShouldBe(200);
+        var ids = await AllHistoryAsync("TWN", topic);
+        ids.Order().ShouldBe(bodies.Select(b => b["statementId"]!.GetValue<string>()).Order());
+    }
+
+    /// <summary>Every statement id of the history, read page by page, oldest first.</summary>
+    private async Task<List<string>> AllHistoryAsync(string country, string topic)
+    {
+        var ids = new List<string>();
+        for (string? cursor = null, url = $"/countries/{country}/positions/{topic}/history?limit=37"; url is not null;)
+        {
+            var page = await app.Host.GetJsonAsync(url);
+            ids.InsertRange(0, PositionJson.Column(page["items"], "statementId"));
+            cursor = page["next"]?.GetValue<string>();
+            url = cursor is null ? null : $"/countries/{country}/positions/{topic}/history?limit=37&cursor={Uri.EscapeDataString(cursor)}";
+        }
+        return ids;
     }
 
     [BoundedFact]

@@ -99,7 +99,7 @@ public class SecurityTests(AppFixture app)
 
         (await app.Host.SendAsync(HttpMethod.Get, $"/statements/{id}", apiKey: null)).Status.ShouldBe(200);
         (await app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: null)).Status.ShouldBe(200);
-        (await app.Host.SendAsync(HttpMethod.Get, "/topics/taiwan/positions", apiKey: null)).Status.ShouldBe(200);
+        (await app.Host.SendAsync(HttpMethod.Get, "/topics/china-russia-relations/positions", apiKey: null)).Status.ShouldBe(200);
     }
 
     [BoundedFact]
@@ -176,7 +176,7 @@ public class ReadsRequiringTheReaderRoleTests(ReaderOnlyFixture app)
 {
     [BoundedTheory]
     [InlineData("/countries/JPN/positions")]
-    [InlineData("/topics/taiwan/positions")]
+    [InlineData("/shifts")]
     [InlineData("/statements")]
     public async Task when_configured_reads_need_the_reader_role(string url)
     {
