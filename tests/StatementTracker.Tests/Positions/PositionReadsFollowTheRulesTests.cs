@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using JasperFx.Events;
+using Marten;
+using Shouldly;
+using StatementTracker.Positions;
+using StatementTracker.Statements;
+using StatementTracker.Tests.Support;
+using StatementTracker.Vocabulary;
+
+namespace StatementTracker.Tests.Positions;
+
+/// <summary>
+/// The position reads, worked out in SQL by the projection (present view) or by the reads themselves (asOf,
+/// knownAt), agree with the pure fold of the rules (<see cref="TopicTimeline"/>) over the recorded events, for
+/// hundreds of statements posted concurrently, corrected, re-dated, moved and retracted.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public class PositionReadsFollowTheRulesTests(AppFixture app)
+{
+    private static readonly string[] Countries = ["BRA", "ZAF", "IDN", "TUR"];
+    private static readonly string[] Stances = ["support", "oppose", "monitor", "concern", "welcome", "no-comment", "no-comment", "condemn"];
+    private static readonly string[][] TargetSets = [[], ["CHN"], ["CHN", "RUS"], ["USA"]];
+
+    [BoundedFact(Timeout = 3 * 60_000)]
+    public async Task every_read_matches_the_rules_applied_to_the_events()
+    {
+        var random = new Random(8);
+        var topics = Enumerable.Range(0, 3).Select(_ => StatementBodies.UniqueTopic("rules")).ToArray();
+        string Date() => random.Next(3) switch
+        {
+            0 => $"{2023 + random.Next(2)}",
+            1 => $"2024-{1 + random.Next(12):D2}",
+            _ => $"2024-{1 + random.Next(12):D2}-{1 + random.Next(28):D2}",
+        };
+        JsonObject Body()
+        {
+            var stance = Stances[random.Next(Stances.Length)];
+            var body = StatementBodies.Valid(topics[random.Next(topics.Length)], Countries[random.Next(Countries.Length)], Date(), position: $"says {stance}")
+                .With("targets", new JsonArray(TargetSets[random.Next(TargetSets.Length)].Select(t => (JsonNode)t).ToArray()));
+            // A position no rule recognises, with no stance given: inferred as unclassified, a non-position.
+            body = random.Next(10) == 0 ? body.With("position", "held talks in Astana") : body.With("stance", stance);
+            return random.Next(4) == 0 ? body.With("topics", new JsonArray(topics[0], topics[1 + random.Next(2)])) : body;
+        }
+
+        var bodies = Enumerable.Range(0, 240).Select(_ => Body()).ToArray();
+        await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, _) => await app.Host.RecordAsync(body));
+        await app.WaitForProjectionsAsync();
+        var midway = DateTimeOffset.UtcNow;
+        await Task.Delay(10);
+
+        var ids = bodies.Select(b => Guid.Parse(b["statementId"]!.GetValue<string>())).ToArray();
+        var changes = ids.OrderBy(_ => random.Next()).Take(90).ToArray();
+        await Parallel.ForEachAsync(changes.Select((id, i) => (id, i, roll: random.Next(100), date: Date(), stance: Stances[random.Next(Stances.Length)], topic: topics[random.Next(3)], country: Countries[random.Next(Countries.Length)])),
+            new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (change, _) =>
+            {
+                if (change.roll < 25) { await app.Host.RetractAsync(change.id); return; }
+                JsonObject correction = change.roll switch
+                {
+                    < 50 => new() { ["statedOn"] = change.date },
+                    < 75 => new() { ["stance"] = change.stance },
+                    < 90 => new() { ["topics"] = new JsonArray(change.topic) },
+                    _ => new() { ["country"] = change.country, ["stance"] = change.stance },
+                };
+                correction["occasion"] = $"correction {change.i}";
+                await app.Host.CorrectAsync(change.id, 1, correction);
+            });
+        await app.WaitForProjectionsAsync();
+
+        var events = await EventsAsync(ids);
+        foreach (var view in new[] { PositionView.Present, new PositionView(null, midway), new PositionView(PartialDate.Parse("2024-06-30"), null), new PositionView(PartialDate.Parse("2024-09"), midway) })
+        {
+            var expected = Expected(events, view);
+            foreach (var country in Countries)
+            {
+                foreach (var topic in topics)
+                    await ShouldMatchAsync(country, topic, view, expected.GetValueOrDefault((country, topic)));
+                await CountrySummaryShouldMatchAsync(country, topics, view, expected);
+            }
+            foreach (var topic in topics) await TopicOverviewShouldMatchAsync(topic, view, expected);
+        }
+    }
+
+    private async Task<Dictionary<Guid, IReadOnlyList<IEvent>>> EventsAsync(IEnumerable<Guid> ids)
+    {
+        await using var session = app.Store.QuerySession();
+        var events = new Dictionary<Guid, IReadOnlyList<IEvent>>();
+        foreach (var id in ids) events[id] = await session.Events.FetchStreamAsync(id);
+        return events;
+    }
+
+    /// <summary>The fold of the rules over the statements as the view sees them, per country and topic.</summary>
+    private static Dictionary<(string Country, string Topic), TopicTimeline> Expected(Dictionary<Guid, IReadOnlyList<IEvent>> events, PositionView view)
+    {
+        var entries = new List<(string Country, string Topic, (DateOnly, DatePrecision, long) Key, HistoryEntry Entry)>();
+        foreach (var (id, stream) in events)
+        {
+            var known = stream.Where(e => view.KnownAt is null || e.Timestamp <= view.KnownAt).ToArray();
+            if (known.Length == 0 || known[^1].Data is StatementRetracted) continue;
+            var latest = known.Last(e => e.Data is StatementRecorded or StatementCorrected);
+            var content = latest.Data is StatementRecorded r ? r.Content : ((StatementCorrected)latest.Data).After;
+            if (view.AsOf is { } asOf && content.StatedOn.LastDay > asOf.LastDay) continue;
+            var stance = content.EffectiveStance;
+            var entry = new HistoryEntry(id, content.Speaker, content.Position, stance, StanceFamilies.Of(stance), content.StanceInferred,
+                content.StatedOn, Targets.Canonical(content.Targets), latest.Timestamp);
+            foreach (var topic in content.Topics)
+                entries.Add((content.Country, topic, (content.StatedOn.FirstDay, content.StatedOn.Precision, stream[0].Sequence), entry));
+        }
+        return entries
+            .GroupBy(e => (e.Country, e.Topic))
+            .ToDictionary(g => g.Key, g => TopicTimeline.Of(g.Key.Topic, g.OrderBy(e => e.Key).Select(e => e.Entry)));
+    }
+
+    private static string Query(PositionView view, string separator = "?")
+    {
+        var parts = new List<string>();
+        if (view.AsOf is { } asOf) parts.Add($"asOf={asOf}");
+        if (view.KnownAt is { } knownAt) parts.Add($"knownAt={Uri.EscapeDataString(knownAt.ToString("O"))}");
+        return parts.Count == 0 ? "" : separator + string.Join('&', parts);
+    }
+
+    private static string Describe(Shift shift) => $"{shift.From.Stance}->{shift.To.Stance}@{shift.StatedOn}:{shift.StatementId}";
+
+    private async Task ShouldMatchAsync(string country, string topic, PositionView view, TopicTimeline? expected)
+    {
+        var url = $"/countries/{country}/positions/{topic}{Query(view)}";
+        var (status, position, _) = await app.Host.SendAsync(HttpMethod.Get, url);
+        if (expected is null)
+        {
+            status.ShouldBe(404, url);
+            return;
+        }
+        status.ShouldBe(200, url);
+        var summary = expected.ToSummary();
+        position!["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(summary.Current.StatementId, url);
+        position["current"]!["family"]!.GetValue<string>().ShouldBe(summary.Current.Family, url);
+        position["current"]!["targets"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(summary.Current.Targets, url);
+        position["historyTotal"]!.GetValue<int>().ShouldBe(summary.HistoryTotal, url);
+        position["shiftsTotal"]!.GetValue<int>().ShouldBe(summary.ShiftsTotal, url);
+        (position["lastShift"] is { } last ? PositionJson.Shifts(new JsonArray(last.DeepClone()))[0] : null)
+            .ShouldBe(summary.LastShift is null ? null : Describe(summary.LastShift), url);
+
+        (await AllPagesAsync($"/countries/{country}/positions/{topic}/history", view, "statementId"))
+            .ShouldBe(expected.History.Select(e => e.StatementId.ToString()), url + " history");
+        (await AllShiftsAsync($"/countries/{country}/positions/{topic}/shifts", view))
+            .ShouldBe(expected.Shifts.Select(Describe), url + " shifts");
+    }
+
+    private async Task CountrySummaryShouldMatchAsync(string country, string[] topics, PositionView view, Dictionary<(string, string), TopicTimeline> expected)
+    {
+        var url = $"/countries/{country}/positions{Query(view)}";
+        var summaries = (await app.Host.GetJsonAsync(url))["topics"]!.AsArray()
+            .Where(t => topics.Contains(t!["topic"]!.GetValue<string>()))
+            .ToDictionary(t => t!["topic"]!.GetValue<string>(), t => t!);
+        summaries.Keys.Order().ShouldBe(topics.Where(t => expected.ContainsKey((country, t))).Order(), url);
+        foreach (var (topic, summary) in summaries)
+        {
+            var rules = expected[(country, topic)].ToSummary();
+            summary["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(rules.Current.StatementId, url);
+            summary["historyTotal"]!.GetValue<int>().ShouldBe(rules.HistoryTotal, url);
+            summary["shiftsTotal"]!.GetValue<int>().ShouldBe(rules.ShiftsTotal, url);
+            (summary["lastShift"]?["statementId"]?.GetValue<Guid>()).ShouldBe(rules.LastShift?.StatementId, url);
+        }
+    }
+
+    private async Task TopicOverviewShouldMatchAsync(string topic, PositionView view, Dictionary<(string Country, string Topic), TopicTimeline> expected)
+    {
+        var url = $"/topics/{topic}/positions{Query(view)}";
+        var overview = await app.Host.GetJsonAsync(url);
+        var listed = overview["stances"]!.AsObject()
+            .SelectMany(group => group.Value!.AsArray().Select(c => $"{c!["country"]}:{group.Key}:{c["statementId"]}"))
+            .Order();
+        listed.ShouldBe(expected.Where(e => e.Key.Topic == topic)
+            .Select(e => $"{e.Key.Country}:{e.Value.ToSummary().Current.Stance}:{e.Value.ToSummary().Current.StatementId}").Order(), url);
+    }
+
+    /// <summary>Every item of a paged list, oldest first, read in small pages.</summary>
+    private async Task<List<string>> AllPagesAsync(string path, PositionView view, string field)
+    {
+        var items = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await app.Host.GetJsonAsync($"{path}?limit=7{Query(view, "&")}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
+            items.InsertRange(0, PositionJson.Column(page["items"], field));
+            cursor = page["next"]?.GetValue<string>();
+        } while (cursor is not null);
+        return items;
+    }
+
+    private async Task<List<string>> AllShiftsAsync(string path, PositionView view)
+    {
+        var items = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var (status, page, _) = await app.Host.SendAsync(HttpMethod.Get, $"{path}?limit=3{Query(view, "&")}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
+            if (status == 404) return items;
+            items.InsertRange(0, PositionJson.Shifts(page!["items"]));
+            cursor = page["next"]?.GetValue<string>();
+        } while (cursor is not null);
+        return items;
+    }
+}
