@@ -30,9 +30,21 @@ public class SeedCommandTests(TestDatabase database)
             builder.ConfigureServices(services => services.RunWolverineInSoloMode());
         });
         await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        // The headline example: Japan will closely monitor China-Russia relations; declining to comment on
+        // a meeting of third countries in the same press conference does not change that stance.
         var japan = await host.GetJsonAsync("/countries/JPN/positions/china-russia-relations");
-        japan["history"]!.AsArray().Select(e => e!["stance"]!.GetValue<string>()).ShouldContain("monitor");
+        japan["current"]!["stance"]!.GetValue<string>().ShouldBe("monitor");
+        japan["current"]!["family"]!.GetValue<string>().ShouldBe("guarded");
+        japan["current"]!["targets"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["CHN", "RUS"]);
+        japan["shifts"]!.AsArray().ShouldBeEmpty();
+        japan["shiftsTotal"]!.GetValue<int>().ShouldBe(0);
+        japan["history"]!.AsArray().Select(e => e!["stance"]!.GetValue<string>()).ShouldBe(["monitor", "no-comment"]);
         japan["history"]!.AsArray().ShouldAllBe(e => e!["statedOn"]!.GetValue<string>() == "2024-07-04");
+        var overview = await host.GetJsonAsync("/topics/china-russia-relations/positions");
+        overview["stances"]!["monitor"]!.AsArray().Select(c => c!["country"]!.GetValue<string>()).ShouldBe(["JPN"]);
+        overview["stances"]!["commit"]!.AsArray().Select(c => c!["country"]!.GetValue<string>()).ShouldBe(["CHN"]);
+        overview["stances"]!.AsObject().ContainsKey("no-comment").ShouldBeFalse();
+        (await host.GetJsonAsync("/shifts?country=JPN"))["items"]!.AsArray().ShouldBeEmpty();
         var putin = await host.GetJsonAsync("/countries/RUS/positions/taiwan");
         putin["current"]!["speaker"]!["name"]!.GetValue<string>().ShouldBe("Vladimir Putin");
         var xi = await host.GetJsonAsync("/countries/CHN/positions");
