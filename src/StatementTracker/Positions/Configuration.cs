@@ -16,6 +16,7 @@ public static class Configuration
         options.Storage.ExtendedSchemaObjects.Add(PositionEntriesTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(PositionSummariesTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.Define(schema));
+        options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.DefineProgress(schema));
         options.Storage.ExtendedSchemaObjects.Add(Function.ForSql(PositionBatchSql.Function(schema)));
         options.Projections.Add(new PositionHistoryProjection(schema), ProjectionLifecycle.Async, PositionHistoryProjection.ProjectionName, async =>
         {

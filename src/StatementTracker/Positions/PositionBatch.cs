@@ -29,6 +29,9 @@ public sealed class PositionBatch
     /// <summary>The time of the batch's last event: when the shifts it raises were raised.</summary>
     public DateTimeOffset At { get; private set; }
 
+    /// <summary>The sequence of the batch's last event.</summary>
+    public long Sequence { get; private set; }
+
     public bool IsEmpty => _closes.Count == 0 && _rows.Count == 0;
 
     public static PositionBatch From(IEnumerable<IEvent> events)
@@ -58,6 +61,7 @@ public sealed class PositionBatch
                 return;
         }
         At = at;
+        Sequence = Math.Max(Sequence, e.Sequence);
     }
 
     private void Close(Guid statementId, DateTimeOffset at)
@@ -112,6 +116,7 @@ public sealed class PositionBatch
             _rows.Select(r => Targets.Key(r.Content.Targets)).ToArray(),
             raiseShifts,
             At,
+            Sequence,
         ];
     }
 }

@@ -15,6 +15,7 @@ public static class PositionBatchSql
         var entries = PositionEntriesTable.QualifiedName(schema);
         var summaries = PositionSummariesTable.QualifiedName(schema);
         var raised = RaisedShiftsTable.QualifiedName(schema);
+        var raisedThrough = RaisedShiftsTable.ProgressName(schema);
         return $$"""
             create or replace function {{schema}}.{{FunctionName}}(
               close_ids uuid[], close_at timestamptz[],
@@ -23,13 +24,19 @@ public static class PositionBatchSql
               r_stated_from date[], r_stated_to date[], r_precision smallint[], r_stated_on text[],
               r_stance text[], r_family text[], r_substantive boolean[], r_inferred boolean[],
               r_position text[], r_speaker text[], r_role text[], r_targets text[],
-              raise_shifts boolean, batch_at timestamptz)
+              raise_shifts boolean, batch_at timestamptz, batch_seq bigint)
             returns void language plpgsql as $fn$
             declare
+              raising boolean;
               c_country text[]; c_topic text[]; c_from date[]; c_precision smallint[]; c_seq bigint[]; c_substantive boolean[];
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
               i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
             begin
+              -- Shifts are raised once per event: a replay of events already seen (a rebuild) raises none.
+              select raise_shifts and coalesce(max(through_seq), 0) < batch_seq into raising from {{raisedThrough}};
+              insert into {{raisedThrough}} as p (id, through_seq) values (1, batch_seq)
+              on conflict (id) do update set through_seq = greatest(p.through_seq, excluded.through_seq);
+
               -- 1. Close the present rows of corrected and retracted statements. A shift belongs to the present
               --    view only, so a closed row keeps none (and a rebuild, whatever its batches, gives the same rows).
               with closed as (
@@ -104,10 +111,10 @@ public static class PositionBatchSql
                   and e.shift_from is distinct from r.shift_from
                 returning e.statement_id, e.topic, e.revision, e.country, e.shift_from, e.stance, e.stated_on)
               insert into {{raised}} (id, country, topic, statement_id, revision, shift_from, shift_to, stated_on, raised_at)
-              select md5(u.statement_id::text || '|' || u.topic || '|' || u.revision || '|' || u.shift_from)::uuid,
+              select md5(u.statement_id::text || '|' || u.topic || '|' || u.revision || '|' || u.shift_from || '|' || batch_seq)::uuid,
                 u.country, u.topic, u.statement_id, u.revision, u.shift_from, u.stance, u.stated_on, batch_at
               from updated u
-              where raise_shifts and u.shift_from is not null
+              where raising and u.shift_from is not null
               on conflict (id) do nothing;
 
               -- 4. Refresh the summary of every country and topic touched.

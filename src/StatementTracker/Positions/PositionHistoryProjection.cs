@@ -14,7 +14,7 @@ public sealed class PositionHistoryProjection(string schema) : IProjection
 {
     public const string ProjectionName = "PositionHistory";
 
-    private readonly string _call = $"select {schema}.{PositionBatchSql.FunctionName}({string.Join(", ", Enumerable.Repeat("?", 23))})";
+    private readonly string _call = $"select {schema}.{PositionBatchSql.FunctionName}({string.Join(", ", Enumerable.Repeat("?", 24))})";
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {

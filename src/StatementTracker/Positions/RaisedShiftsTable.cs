@@ -4,15 +4,27 @@ using Weasel.Postgresql.Tables;
 namespace StatementTracker.Positions;
 
 /// <summary>
-/// Every shift the projection saw appear in the present view, once: a recording, correction or
-/// retraction that created it. The id is derived from the shift itself (statement, topic, revision,
-/// stance before), so replaying the same events raises nothing new. Alerting reads it and marks what it sent.
+/// Every shift the projection saw appear in the present view: one row each time a recording, correction
+/// or retraction created one. Alerting reads it and marks what it sent. Shifts are raised only for events
+/// past <see cref="ProgressTableName"/>'s mark, so a rebuild, replaying events already seen, raises none again.
 /// </summary>
 public static class RaisedShiftsTable
 {
     public const string TableName = "st_raised_shifts";
+    public const string ProgressTableName = "st_raised_shifts_progress";
 
     public static string QualifiedName(string schema) => $"{schema}.{TableName}";
+
+    public static string ProgressName(string schema) => $"{schema}.{ProgressTableName}";
+
+    /// <summary>One row: the sequence of the last event for which shifts were raised.</summary>
+    public static Table DefineProgress(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, ProgressTableName, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<int>("id").AsPrimaryKey();
+        table.AddColumn<long>("through_seq").NotNull();
+        return table;
+    }
 
     public static Table Define(string schema)
     {

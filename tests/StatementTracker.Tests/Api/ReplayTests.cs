@@ -162,6 +162,29 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
     }
 
     [BoundedFact]
+    public async Task a_rebuild_sends_no_alert_again_and_alerts_resume_for_shifts_after_it()
+    {
+        await using var receiver = new AlertReceiver();
+        var topic = StatementBodies.UniqueTopic("rebuild-alerts");
+        (await app.Host.PostJsonAsync("/subscriptions", new JsonObject { ["url"] = receiver.Url.ToString(), ["secret"] = "rebuild-secret", ["topic"] = topic })).Status.ShouldBe(201);
+        await app.Host.RecordAsync(StatementBodies.Valid(topic, "ISL", "2024-01-01").With("stance", "monitor"));
+        await app.Host.RecordAsync(StatementBodies.Valid(topic, "ISL", "2024-02-01").With("stance", "oppose"));
+        await receiver.WaitUntilAsync(r => r.Count == 1, TimeSpan.FromSeconds(20), "the alert before the rebuild");
+        // Later events elsewhere: the rebuild replays the shift in a batch unlike the live one.
+        await app.Host.RecordAsync(StatementBodies.Valid(StatementBodies.UniqueTopic("elsewhere"), "ISL"));
+
+        (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/PositionHistory/rebuild")).Status.ShouldBe(202);
+        await WaitForRebuildAsync("PositionHistory");
+        await app.WaitForProjectionsAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // several dispatch rounds
+
+        receiver.Received.Count.ShouldBe(1, "the rebuild replayed the shift but sent nothing again");
+        await app.Host.RecordAsync(StatementBodies.Valid(topic, "ISL", "2024-03-01").With("stance", "support"));
+        var alerts = await receiver.WaitUntilAsync(r => r.Count == 2, TimeSpan.FromSeconds(20), "the alert for a shift after the rebuild");
+        JsonNode.Parse(alerts[1].Body)!["shift"]!["to"]!["stance"]!.GetValue<string>().ShouldBe("support");
+    }
+
+    [BoundedFact]
     public async Task rebuilding_an_unknown_projection_answers_404() =>
         (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/NoSuchProjection/rebuild")).Status.ShouldBe(404);
 }

@@ -90,7 +90,8 @@ public sealed class LimitsCollection : ICollectionFixture<LimitsFixture>
 /// <summary>A host configured so that reads need the reader role.</summary>
 public sealed class ReaderOnlyFixture(TestDatabase database) : AppFixture(database)
 {
-    protected override IEnumerable<KeyValuePair<string, string>> Settings() => [new("Security:ReadsRequireReader", "true")];
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+        [new("Security:ReadsRequireReader", "true"), new("Alerts:AllowPrivateTargets", "false")];
 }
 
 [CollectionDefinition(Name)]
