@@ -44,6 +44,7 @@ public static class StatementTrackerSetup
             // that node dies.
             .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
 
+        services.AddStatements(configuration);
         services.AddAdmin();
         services.AddAlerts(configuration);
         services.AddSecurity(configuration);

@@ -11,6 +11,9 @@ public sealed class LimitOptions
     /// <summary>The most statements one page of <c>GET /statements</c> holds.</summary>
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>How far <c>GET /statements?count=exact</c> counts; beyond it the total is a lower bound.</summary>
+    public int MaxExactCount { get; set; } = 100_000;
+
     /// <summary>The most entries one page of a history or of shifts holds (<c>historyLimit</c>, <c>limit</c>).</summary>
     public int MaxHistoryLimit { get; set; } = 500;
 

@@ -16,19 +16,20 @@ public static class PositionBatchSql
         var summaries = PositionSummariesTable.QualifiedName(schema);
         var raised = RaisedShiftsTable.QualifiedName(schema);
         var raisedThrough = RaisedShiftsTable.ProgressName(schema);
+        // The header is written as PostgreSQL prints it back (pg_get_functiondef), so the schema check at start-up
+        // finds it unchanged instead of replacing it on every start. The function plans each statement once per
+        // connection (force_generic_plan): planning these statements for every batch cost more than running them.
         return $$"""
-            create or replace function {{schema}}.{{FunctionName}}(
-              close_ids uuid[], close_at timestamptz[],
-              r_statement uuid[], r_topic text[], r_revision bigint[], r_country text[],
-              r_known_from timestamptz[], r_known_until timestamptz[], r_recorded_seq bigint[],
-              r_stated_from date[], r_stated_to date[], r_precision smallint[], r_stated_on text[],
-              r_stance text[], r_family text[], r_substantive boolean[], r_inferred boolean[],
-              r_position text[], r_speaker text[], r_role text[], r_targets text[],
-              raise_shifts boolean, batch_at timestamptz, batch_seq bigint)
-            returns void language plpgsql as $fn$
+            CREATE OR REPLACE FUNCTION {{schema}}.{{FunctionName}}(close_ids uuid[], close_at timestamp with time zone[], r_statement uuid[], r_topic text[], r_revision bigint[], r_country text[], r_known_from timestamp with time zone[], r_known_until timestamp with time zone[], r_recorded_seq bigint[], r_stated_from date[], r_stated_to date[], r_precision smallint[], r_stated_on text[], r_stance text[], r_family text[], r_substantive boolean[], r_inferred boolean[], r_position text[], r_speaker text[], r_role text[], r_targets text[], raise_shifts boolean, batch_at timestamp with time zone, batch_seq bigint)
+             RETURNS void
+             LANGUAGE plpgsql
+             SET plan_cache_mode TO 'force_generic_plan'
+            AS $function$
             declare
               raising boolean;
               c_country text[]; c_topic text[]; c_from date[]; c_precision smallint[]; c_seq bigint[]; c_substantive boolean[];
+              c_had_shift int[];
+              s_country text[]; s_topic text[]; s_delta int[];
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
               i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
             begin
@@ -40,13 +41,17 @@ public static class PositionBatchSql
               -- 1. Close the present rows of corrected and retracted statements. A shift belongs to the present
               --    view only, so a closed row keeps none (and a rebuild, whatever its batches, gives the same rows).
               with closed as (
-                update {{entries}} e set known_until = c.at, shift_from = null
-                from unnest(close_ids, close_at) as c(statement_id, at)
-                where e.statement_id = c.statement_id and e.known_until is null
-                returning e.country, e.topic, e.stated_from, e.stated_precision, e.recorded_seq, e.substantive)
+                update {{entries}} e set known_until = before.at, shift_from = null
+                from (
+                  select o.statement_id, o.topic, o.revision, o.shift_from, c.at
+                  from unnest(close_ids, close_at) as c(statement_id, at)
+                  join {{entries}} o on o.statement_id = c.statement_id and o.known_until is null) before
+                where e.statement_id = before.statement_id and e.topic = before.topic and e.revision = before.revision
+                returning e.country, e.topic, e.stated_from, e.stated_precision, e.recorded_seq, e.substantive,
+                  (before.shift_from is not null)::int as had_shift)
               select array_agg(country), array_agg(topic), array_agg(stated_from), array_agg(stated_precision),
-                     array_agg(recorded_seq), array_agg(substantive)
-              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive
+                     array_agg(recorded_seq), array_agg(substantive), array_agg(had_shift)
+              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive, c_had_shift
               from closed;
 
               -- 2. Insert the new rows. A corrected statement keeps its place in recording order.
@@ -95,7 +100,7 @@ public static class PositionBatchSql
                   order by e.stated_from, e.stated_precision, e.recorded_seq
                   limit 1) n),
               recomputed as (
-                select e.statement_id, e.topic, e.revision,
+                select e.statement_id, e.topic, e.revision, e.shift_from as before,
                   (select case when p.stance <> e.stance then p.stance end
                    from {{entries}} p
                    where p.country = e.country and p.topic = e.topic and p.known_until is null and p.substantive
@@ -109,20 +114,27 @@ public static class PositionBatchSql
                 from recomputed r
                 where e.statement_id = r.statement_id and e.topic = r.topic and e.revision = r.revision
                   and e.shift_from is distinct from r.shift_from
-                returning e.statement_id, e.topic, e.revision, e.country, e.shift_from, e.stance, e.stated_on)
-              insert into {{raised}} (id, country, topic, statement_id, revision, shift_from, shift_to, stated_on, raised_at)
-              select md5(u.statement_id::text || '|' || u.topic || '|' || u.revision || '|' || u.shift_from || '|' || batch_seq)::uuid,
-                u.country, u.topic, u.statement_id, u.revision, u.shift_from, u.stance, u.stated_on, batch_at
-              from updated u
-              where raising and u.shift_from is not null
-              on conflict (id) do nothing;
+                returning e.statement_id, e.topic, e.revision, e.country, e.shift_from, e.stance, e.stated_on,
+                  (e.shift_from is not null)::int - (r.before is not null)::int as shift_delta),
+              raised as (
+                insert into {{raised}} (id, country, topic, statement_id, revision, shift_from, shift_to, stated_on, raised_at)
+                select md5(u.statement_id::text || '|' || u.topic || '|' || u.revision || '|' || u.shift_from || '|' || batch_seq)::uuid,
+                  u.country, u.topic, u.statement_id, u.revision, u.shift_from, u.stance, u.stated_on, batch_at
+                from updated u
+                where raising and u.shift_from is not null
+                on conflict (id) do nothing)
+              select array_agg(country), array_agg(topic), array_agg(shift_delta) into s_country, s_topic, s_delta
+              from updated where shift_delta <> 0;
 
-              -- 4. Refresh the summary of every country and topic touched.
+              -- 4. Refresh the summary of every country and topic touched: the totals by what came and went,
+              --    the current entry and the last shift by index lookups.
               with deltas as (
-                select country, topic, sum(delta)::int as delta from (
-                  select country, topic, -1 as delta from unnest(c_country, c_topic) as c(country, topic)
+                select country, topic, sum(history)::int as delta, sum(shifts)::int as shifts_delta from (
+                  select country, topic, -1 as history, -had_shift as shifts from unnest(c_country, c_topic, c_had_shift) as c(country, topic, had_shift)
                   union all
-                  select country, topic, 1 from unnest(i_country, i_topic) as i(country, topic)) d
+                  select country, topic, 1, 0 from unnest(i_country, i_topic) as i(country, topic)
+                  union all
+                  select country, topic, 0, delta from unnest(s_country, s_topic, s_delta) as s(country, topic, delta)) d
                 group by country, topic),
               refreshed as (
                 select d.country, d.topic, d.delta,
@@ -133,8 +145,7 @@ public static class PositionBatchSql
                   coalesce(s.substantive, a.substantive) as current_substantive,
                   coalesce(s.targets, a.targets) as current_targets,
                   ls.statement_id as last_shift_statement_id, ls.revision as last_shift_revision,
-                  (select count(*) from {{entries}} x
-                   where x.country = d.country and x.topic = d.topic and x.known_until is null and x.shift_from is not null)::int as shifts_total
+                  d.shifts_delta
                 from deltas d
                 left join lateral (
                   select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
@@ -153,18 +164,18 @@ public static class PositionBatchSql
                 where m.country = r.country and m.topic = r.topic and r.current_statement_id is null)
               insert into {{summaries}} as m (country, topic, history_total, shifts_total, current_statement_id, current_revision,
                 current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
-              select country, topic, delta, shifts_total, current_statement_id, current_revision,
+              select country, topic, delta, shifts_delta, current_statement_id, current_revision,
                 current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision
               from refreshed where current_statement_id is not null
               on conflict (country, topic) do update set
                 history_total = m.history_total + excluded.history_total,
-                shifts_total = excluded.shifts_total,
+                shifts_total = m.shifts_total + excluded.shifts_total,
                 current_statement_id = excluded.current_statement_id, current_revision = excluded.current_revision,
                 current_stance = excluded.current_stance, current_family = excluded.current_family,
                 current_substantive = excluded.current_substantive, current_targets = excluded.current_targets,
                 last_shift_statement_id = excluded.last_shift_statement_id, last_shift_revision = excluded.last_shift_revision;
             end;
-            $fn$;
+            $function$;
             """;
     }
 }

@@ -158,7 +158,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         positions["state"]!.GetValue<string>().ShouldBe("running");
         positions["position"]!.GetValue<long>().ShouldBe(highWaterMark);
         positions["lag"]!.GetValue<long>().ShouldBe(0);
-        overview["projections"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["Statement", "PositionHistory"], ignoreOrder: true);
+        overview["projections"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["Statement", "StatementList", "PositionHistory"], ignoreOrder: true);
     }
 
     [BoundedFact]
@@ -172,6 +172,7 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         await receiver.WaitUntilAsync(r => r.Count == 1, TimeSpan.FromSeconds(20), "the alert before the rebuild");
         // Later events elsewhere: the rebuild replays the shift in a batch unlike the live one.
         await app.Host.RecordAsync(StatementBodies.Valid(StatementBodies.UniqueTopic("elsewhere"), "ISL"));
+        await app.WaitForProjectionsAsync();
 
         (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/PositionHistory/rebuild")).Status.ShouldBe(202);
         await WaitForRebuildAsync("PositionHistory");

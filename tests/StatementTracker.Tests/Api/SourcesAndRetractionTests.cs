@@ -62,8 +62,8 @@ public class SourcesAndRetractionTests(AppFixture app)
         position["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(kept);
         position["shifts"]!.AsArray().ShouldBeEmpty();
         (await app.Host.GetJsonAsync($"/topics/{topic}/positions"))["stances"]!.AsObject().Select(s => s.Key).ShouldBe(["monitor"]);
-        (await app.Host.GetJsonAsync($"/statements?topic={topic}"))["total"]!.GetValue<long>().ShouldBe(1);
-        (await app.Host.GetJsonAsync($"/statements?topic={topic}&status=retracted"))["total"]!.GetValue<long>().ShouldBe(1);
+        (await app.Host.GetJsonAsync($"/statements?topic={topic}&count=exact"))["total"]!.GetValue<long>().ShouldBe(1);
+        (await app.Host.GetJsonAsync($"/statements?topic={topic}&status=retracted&count=exact"))["total"]!.GetValue<long>().ShouldBe(1);
 
         var statement = await app.Host.GetJsonAsync($"/statements/{retracted}");
         statement["status"]!.GetValue<string>().ShouldBe("retracted");

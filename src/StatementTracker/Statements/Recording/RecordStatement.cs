@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using StatementTracker.Security;
 using System.Security.Claims;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Infrastructure;
 using StatementTracker.Vocabulary;
@@ -72,19 +71,19 @@ public static class RecordStatementEndpoint
 {
     [Authorize(Policy = Policies.Write)]
     [WolverinePost("/statements")]
-    public static async Task<IResult> Post(RecordStatement command, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
+    public static async Task<IResult> Post(RecordStatement command, StatementWriter writer, ClaimsPrincipal user, CancellationToken cancellation)
     {
         var recorded = command.ToEvent(command.StatementId ?? Guid.CreateVersion7(), Actors.NameOf(user));
-        var outcome = await StatementRecording.RecordAsync(session, recorded, cancellation);
-        var body = new RecordedResponse(recorded.StatementId, outcome.Version);
-        return outcome.Kind switch
-        {
-            RecordingOutcome.Recorded => Results.Created($"/statements/{recorded.StatementId}", body),
-            RecordingOutcome.AlreadyRecorded => Results.Ok(body),
-            _ => Problems.Conflict(
+        var outcome = await writer.RecordAsync([recorded], cancellation);
+        if (outcome.IsConflict)
+            return Problems.Conflict(
                 $"Statement {recorded.StatementId} was already recorded with different content. " +
-                "Post a correction to change it, or use a new statementId.").ToResult(),
-        };
+                "Post a correction to change it, or use a new statementId.").ToResult();
+        var result = outcome.Results[0];
+        var body = new RecordedResponse(recorded.StatementId, result.Version);
+        return result.Kind == RecordingOutcome.Recorded
+            ? Results.Created($"/statements/{recorded.StatementId}", body)
+            : Results.Ok(body);
     }
 }
 

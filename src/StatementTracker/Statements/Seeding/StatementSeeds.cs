@@ -42,6 +42,7 @@ public static class StatementSeeds
                 }
             }
 
+            var valid = new List<(string Where, StatementRecorded Recorded)>();
             foreach (var (command, index) in commands.Select((c, i) => (c, i)))
             {
                 var where = $"{Path.GetFileName(file)}[{index}]";
@@ -56,15 +57,16 @@ public static class StatementSeeds
                     problems.AddRange(validation.Errors.Select(e => $"{where}.{e.PropertyName}: {e.ErrorMessage}"));
                     continue;
                 }
+                valid.Add((where, command.ToEvent(id, Actor)));
+            }
 
-                await using var session = store.LightweightSession();
-                var result = await StatementRecording.RecordAsync(session, command.ToEvent(id, Actor), cancellation);
-                switch (result.Kind)
-                {
-                    case RecordingOutcome.Recorded: recorded++; break;
-                    case RecordingOutcome.AlreadyRecorded: alreadyPresent++; break;
-                    default: problems.Add($"{where}: statement {id} is already recorded with different content"); break;
-                }
+            // Each seed on its own, so that one taken id does not keep the others out.
+            var outcomes = await StatementWriter.CommitAsync(store, valid.Select(v => (IReadOnlyList<StatementRecorded>)[v.Recorded]).ToArray(), lockTimeoutSeconds: 10, cancellation);
+            foreach (var ((where, seed), outcome) in valid.Zip(outcomes))
+            {
+                if (outcome.IsConflict) problems.Add($"{where}: statement {seed.StatementId} is already recorded with different content");
+                else if (outcome.Results[0].Kind == RecordingOutcome.Recorded) recorded++;
+                else alreadyPresent++;
             }
         }
 
