@@ -8,6 +8,9 @@ public sealed class LimitOptions
     /// <summary>Larger request bodies answer 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
+    /// <summary>The body limit of routes that take many statements at once (<c>POST /statements/batch</c>).</summary>
+    public long MaxBatchBodyBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>The most statements one page of <c>GET /statements</c> holds.</summary>
     public int MaxPageSize { get; set; } = 100;
 
@@ -17,9 +20,12 @@ public sealed class LimitOptions
     /// <summary>The most entries one page of a history or of shifts holds (<c>historyLimit</c>, <c>limit</c>).</summary>
     public int MaxHistoryLimit { get; set; } = 500;
 
-    /// <summary>Requests per second each caller (API key, token subject, or address when anonymous) may make on average...</summary>
-    public int RequestsPerSecond { get; set; } = 100;
+    /// <summary>
+    /// Requests per second each caller (API key, token subject, or address when anonymous) may make on average;
+    /// a batch weighs as many requests as it holds statements...
+    /// </summary>
+    public int RequestsPerSecond { get; set; } = 1000;
 
     /// <summary>...and at once, after a quiet spell. Zero turns rate limiting off.</summary>
-    public int Burst { get; set; } = 400;
+    public int Burst { get; set; } = 2000;
 }

@@ -53,7 +53,8 @@ public static class RequestLimits
     {
         app.Use(async (context, next) =>
         {
-            var limit = context.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value.MaxRequestBodyBytes;
+            var limits = context.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value;
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<TakesBatchesAttribute>() is null ? limits.MaxRequestBodyBytes : limits.MaxBatchBodyBytes;
             if (context.Request.ContentLength > limit)
             {
                 await TooLarge(context, limit);
@@ -64,6 +65,28 @@ public static class RequestLimits
             await next(context);
         });
         app.UseRateLimiter();
+    }
+
+    /// <summary>
+    /// Takes <paramref name="weight"/> more of the caller's allowance, for a request that stands for that many
+    /// (a batch): null when allowed, else the 429 answer. The request itself already took one.
+    /// </summary>
+    public static IResult? RefuseExtraWeight(HttpContext context, int weight)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value;
+        if (limits.Burst <= 0 || weight <= 0) return null;
+        var limiter = context.RequestServices.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter!;
+        using var lease = limiter.AttemptAcquire(context, Math.Min(weight, limits.Burst));
+        if (lease.IsAcquired) return null;
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status429TooManyRequests,
+            Title = "Too many requests.",
+            Detail = $"A batch weighs as many requests as it holds statements; this one ({weight + 1}) is over your allowance of " +
+                     $"{limits.RequestsPerSecond} per second (bursts up to {limits.Burst}). Retry after {retryAfter} s, or send smaller batches.",
+        });
     }
 
     public static Task TooLarge(HttpContext context, long limit) =>
@@ -79,3 +102,7 @@ public static class RequestLimits
             ? $"caller:{name}"
             : $"address:{context.Connection.RemoteIpAddress}";
 }
+
+/// <summary>Marks an endpoint that takes many statements at once: its body may be up to <see cref="LimitOptions.MaxBatchBodyBytes"/>.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class TakesBatchesAttribute : Attribute;

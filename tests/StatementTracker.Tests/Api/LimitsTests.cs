@@ -42,6 +42,23 @@ public class LimitsTests(LimitsFixture app)
     }
 
     [BoundedFact]
+    public async Task a_batch_weighs_as_many_requests_as_it_holds_statements_and_may_be_larger_than_one_statement_s_body()
+    {
+        var topic = StatementBodies.UniqueTopic("weighed");
+        string Batch(int n) => new JsonArray(Enumerable.Range(0, n).Select(_ => (JsonNode)StatementBodies.Valid(topic).With("quote", new string('q', 300))).ToArray()).ToJsonString();
+        var four = Batch(4);
+        four.Length.ShouldBeGreaterThan(LimitsFixture.MaxBodyBytes, "a batch may exceed the single-statement body limit");
+
+        var (first, answer, _) = await app.Host.SendAsync(HttpMethod.Post, "/statements/batch", four, apiKey: TestKeys.Analyst);
+        var (second, problem, response) = await app.Host.SendAsync(HttpMethod.Post, "/statements/batch", Batch(4), apiKey: TestKeys.Analyst);
+
+        first.ShouldBe(201, answer?.ToJsonString());
+        second.ShouldBe(429, "4 + 4 statements are over a burst of 5");
+        response.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeGreaterThanOrEqualTo(1);
+        problem!["detail"]!.GetValue<string>().ShouldContain("batch");
+    }
+
+    [BoundedFact]
     public async Task page_sizes_and_history_limits_are_capped_at_the_configured_maximum()
     {
         await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst));
