@@ -155,7 +155,18 @@ public static class HostileRequests
         foreach (var route in routes)
             foreach (var method in new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Options, new HttpMethod("PURGE") })
                 requests.Add(new("wrong method", method, route, Encoding.UTF8.GetBytes(validText)));
-        foreach (var route in new[] { "/", "/api", "/statement", "/statements/a/b/c", "/countries", "/countries/JPN", "/topics", "/admin", "/admin/projections/x", "/.env", "/wp-admin", "/health", "/swagger" })
+        // "/" serves the timeline page, and /countries and /topics list what the tracker holds: those answer
+        // GET, so only other methods are refused there. Files the page does not have are unknown routes.
+        foreach (var route in new[] { "/", "/countries", "/topics" })
+            foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete })
+                requests.Add(new("wrong method", method, route, Encoding.UTF8.GetBytes(validText)));
+        string[] unknownRoutes =
+        [
+            "/api", "/statement", "/statements/a/b/c", "/countries/JPN", "/admin", "/admin/projections/x", "/.env", "/wp-admin", "/health",
+            "/swagger", "/index.html", "/timeline", "/timeline/", "/timeline/nope.js", "/timeline/js/../../appsettings.json",
+            "/timeline/%2e%2e/%2e%2e/appsettings.json", "/timeline/StatementTracker.dll",
+        ];
+        foreach (var route in unknownRoutes)
         {
             requests.Add(new("unknown route", HttpMethod.Get, route, null));
             requests.Add(new("unknown route", HttpMethod.Post, route, Encoding.UTF8.GetBytes(validText)));
