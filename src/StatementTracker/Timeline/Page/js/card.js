@@ -70,9 +70,9 @@ function cardContent(statement, history, family, nameOf) {
     row('Targets', statement.targets.length ? statement.targets.map(t => nameOf(t) ?? t).join(', ') : 'none named'),
     statement.occasion ? row('Occasion', statement.occasion) : null,
     row('Status', statement.status === 'retracted' && statement.retraction
-      ? `retracted: ${statement.retraction.reason} (${statement.retraction.by}, ${statement.retraction.at})`
+      ? `retracted: ${statement.retraction.reason} (${statement.retraction.by}, ${instant(statement.retraction.at)})`
       : statement.status),
-    row('Recorded', `${statement.recordedAt} by ${statement.recordedBy}; version ${statement.version}`),
+    row('Recorded', `${instant(statement.recordedAt)} by ${statement.recordedBy}; version ${statement.version}`),
   );
 
   const quote = statement.quote
@@ -88,7 +88,7 @@ function cardContent(statement, history, family, nameOf) {
     : el('p', { class: 'hint' }, 'No source recorded.');
 
   const events = el('ol', { class: 'history' }, history.events.map(e => el('li', {},
-    el('span', {}, `${e.type.replaceAll('_', ' ')}, version ${e.version}, ${e.timestamp} by ${e.actor}`),
+    el('span', {}, `${e.type.replaceAll('_', ' ')}, version ${e.version}, ${instant(e.timestamp)} by ${e.actor}`),
     e.reason ? el('div', {}, `Reason: ${e.reason}`) : null,
     e.changes?.length ? el('ul', { class: 'changes' }, e.changes.map(c =>
       el('li', {}, `${c.field}: ${shown(c.from)} → ${shown(c.to)}`))) : null)));
@@ -100,6 +100,12 @@ function cardContent(statement, history, family, nameOf) {
     el('h3', {}, 'Sources'), sources,
     el('h3', {}, 'Corrections and history'), events,
   ];
+}
+
+/** An instant as "2024-07-05 10:00 UTC": to the minute, in UTC, the same for every reader. */
+function instant(text) {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? text : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function shown(value) {
