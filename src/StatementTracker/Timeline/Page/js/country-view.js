@@ -86,10 +86,9 @@ export async function showCountry(container, code, asOf, isCurrent) {
   const axisCell = el('div', { class: 'lane-plot axis' });
   grid.append(el('div', { class: 'lane-head axis-label', 'aria-hidden': 'true' }), axisCell);
   const plots = lanes.map(lane => {
-    const headingId = `lane-${lane.summary.topic}`;
     const plot = el('div', { class: 'lane-plot' });
     grid.append(el('div', { class: 'lane-head' },
-      el('h3', { id: headingId }, lane.summary.topic),
+      el('h3', {}, lane.summary.topic),
       el('p', {}, laneSummary(lane))), plot);
     return plot;
   });
