@@ -14,7 +14,7 @@ const VIEWS = ['country', 'topic'];
 
 const countryNames = new Map(); // code → English name, from GET /countries
 const lastKey = { country: '', topic: '' }; // what each view showed last, restored when switching back
-let loads = 0; // each load takes a number; one that finishes after a newer one started draws nothing
+let loads = 0; // each render takes a number; a load that finishes after a newer render started draws nothing
 let redraw = null;
 
 const nameOf = code => countryNames.get(code) ?? null;
@@ -89,6 +89,11 @@ function showView(view, asOf) {
 }
 
 async function render() {
+  // Every render makes the loads before it stale: one that finishes later (say, after the reader
+  // switched views) draws nothing and does not switch the view back.
+  loads += 1;
+  const load = loads;
+  const isCurrent = () => load === loads;
   const { view, key, asOf } = parseHash();
   showView(view, asOf);
   $(`${view}-as-of`).value = asOf;
@@ -106,9 +111,6 @@ async function render() {
   }
   $(`${view}-input`).value = view === 'country' ? nameOf(key) ?? key : key;
 
-  loads += 1;
-  const load = loads;
-  const isCurrent = () => load === loads;
   say(`Loading ${key}${asOf ? ` as of ${asOf}` : ''}…`);
   try {
     if (view === 'country') {
