@@ -1,6 +1,7 @@
 using JasperFx;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Timeline;
 using Wolverine;
 using Wolverine.Http;
 
@@ -17,6 +18,7 @@ var app = builder.Build();
 app.UseStatementTrackerErrors();
 app.UseStatementTrackerSecurity();
 app.MapStatementTrackerHealth();
+app.MapTimelinePage();
 app.MapWolverineEndpoints(options => options.MapStatementTracker());
 
 return await app.RunJasperFxCommands(args);

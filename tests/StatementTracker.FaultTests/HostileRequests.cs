@@ -71,7 +71,8 @@ public static class HostileRequests
             Post("huge number", validText.Replace($"\"statementId\":\"{Guid.Empty}\"", $"\"statementId\":{number}"));
             Post("huge number", $"{{\"expectedVersion\":{number},\"reason\":\"r\",\"position\":\"opposes it\"}}", $"/statements/{existingStatement}/corrections");
             requests.Add(new("huge number", HttpMethod.Get, $"/statements?page={number}", null));
-            requests.Add(new("huge number", HttpMethod.Get, $"/countries/JPN/positions?historyLimit={number}", null));
+            // The country summary holds no history (so takes no historyLimit); one topic's position does.
+            requests.Add(new("huge number", HttpMethod.Get, $"/countries/JPN/positions/china-russia-relations?historyLimit={number}", null));
         }
         foreach (var version in new[] { "0", "-5", "1.5", "9223372036854775808", "\"1\"" })
             Post("bad version", $"{{\"expectedVersion\":{version},\"reason\":\"r\",\"position\":\"opposes it\"}}", $"/statements/{existingStatement}/corrections");
@@ -133,8 +134,9 @@ public static class HostileRequests
             Post("injection in a path", "{}", $"/admin/projections/{escaped}/rebuild");
             foreach (var parameter in new[] { "country", "topic", "from", "to", "page", "pageSize", "status" })
                 requests.Add(new("injection in a query", HttpMethod.Get, $"/statements?{parameter}={escaped}", null));
-            foreach (var parameter in new[] { "asOf", "knownAt", "historyLimit" })
+            foreach (var parameter in new[] { "asOf", "knownAt" })
                 requests.Add(new("injection in a query", HttpMethod.Get, $"/countries/JPN/positions?{parameter}={escaped}", null));
+            requests.Add(new("injection in a query", HttpMethod.Get, $"/countries/JPN/positions/china-russia-relations?historyLimit={escaped}", null));
             requests.Add(new("injection in a query", HttpMethod.Get, $"/statements/{existingStatement}?knownAt={escaped}", null));
             requests.Add(new("injection in a query", HttpMethod.Get, $"/statements/{existingStatement}?version={escaped}", null));
             requests.Add(new("injection in a header", HttpMethod.Post, "/statements", Encoding.UTF8.GetBytes(Fresh(valid)), ApiKey: injection.Replace("\0", "")));
@@ -143,7 +145,8 @@ public static class HostileRequests
         // Odd ids and unknown statements.
         foreach (var id in new[] { Guid.Empty.ToString(), "ffffffff-ffff-ffff-ffff-ffffffffffff", "1", "-1", "1e10", "null", "undefined", "%F0%9F%98%80", "%2e%2e", new string('9', 4000), "0190a0a0-0000-7000-8000-00000000000g" })
         {
-            requests.Add(new("odd id", HttpMethod.Get, $"/statements/{id}", null));
+            // "/statements/%2e%2e" is no id: the server resolves it to "/", which serves the timeline page.
+            if (id != "%2e%2e") requests.Add(new("odd id", HttpMethod.Get, $"/statements/{id}", null));
             requests.Add(new("odd id", HttpMethod.Get, $"/statements/{id}/history", null));
             Post("odd id", "{\"expectedVersion\":1,\"reason\":\"r\",\"position\":\"opposes it\"}", $"/statements/{id}/corrections");
             Post("odd id", "{\"publisher\":\"NHK\"}", $"/statements/{id}/sources");
@@ -155,7 +158,18 @@ public static class HostileRequests
         foreach (var route in routes)
             foreach (var method in new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Options, new HttpMethod("PURGE") })
                 requests.Add(new("wrong method", method, route, Encoding.UTF8.GetBytes(validText)));
-        foreach (var route in new[] { "/", "/api", "/statement", "/statements/a/b/c", "/countries", "/countries/JPN", "/topics", "/admin", "/admin/projections/x", "/.env", "/wp-admin", "/health", "/swagger" })
+        // "/" serves the timeline page, and /countries and /topics list what the tracker holds: those answer
+        // GET, so only other methods are refused there. Files the page does not have are unknown routes.
+        foreach (var route in new[] { "/", "/countries", "/topics" })
+            foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete })
+                requests.Add(new("wrong method", method, route, Encoding.UTF8.GetBytes(validText)));
+        string[] unknownRoutes =
+        [
+            "/api", "/statement", "/statements/a/b/c", "/countries/JPN", "/admin", "/admin/projections/x", "/.env", "/wp-admin", "/health",
+            "/swagger", "/index.html", "/timeline", "/timeline/", "/timeline/nope.js", "/timeline/js/../../appsettings.json",
+            "/timeline/%2e%2e/%2e%2e/appsettings.json", "/timeline/StatementTracker.dll",
+        ];
+        foreach (var route in unknownRoutes)
         {
             requests.Add(new("unknown route", HttpMethod.Get, route, null));
             requests.Add(new("unknown route", HttpMethod.Post, route, Encoding.UTF8.GetBytes(validText)));

@@ -18,6 +18,9 @@ public static class TestBounds
     /// <summary>Tests that run the host's command line as processes, one after another.</summary>
     public const int CommandLineTest = 3 * 60_000;
 
+    /// <summary>Tests that drive a headless browser against a running service process.</summary>
+    public const int BrowserTest = 2 * 60_000;
+
     /// <summary>Tests that start service processes, kill them and wait for projections to catch up.</summary>
     public const int FaultTest = 5 * 60_000;
 
