@@ -13,7 +13,12 @@ public static class HostProcess
     /// <summary>How long a command may run before it is killed and the test fails.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string connectionString, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string connectionString, params string[] arguments) =>
+        RunAsync(connectionString, new Dictionary<string, string>(), arguments);
+
+    /// <param name="environment">Settings for this run, as environment variables (<c>CodeGeneration__Mode</c>).</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments])
         {
@@ -23,6 +28,9 @@ public static class HostProcess
         };
         start.Environment["ConnectionStrings__StatementTracker"] = connectionString;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        // Tests start from empty databases: the host may create the schema.
+        start.Environment["Database__AutoCreate"] = "CreateOrUpdate";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

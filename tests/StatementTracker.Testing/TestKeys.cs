@@ -37,6 +37,8 @@ public static class TestKeys
         yield return new("Security:Jwt:Audience", JwtAudience);
         // Tests post fast from one caller; the limits tests turn rate limiting back on.
         yield return new("Limits:Burst", "0");
+        // Each test host starts on an empty database: it may create the schema.
+        yield return new("Database:AutoCreate", "CreateOrUpdate");
         // Alert receivers in tests listen on loopback.
         yield return new("Alerts:AllowPrivateTargets", "true");
         yield return new("Alerts:DispatchSeconds", "0.2");

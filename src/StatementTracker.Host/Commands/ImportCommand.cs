@@ -1,3 +1,4 @@
+using StatementTracker.Infrastructure;
 using FluentValidation;
 using JasperFx.CommandLine;
 using Marten;
@@ -42,7 +43,8 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
 
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (StatementTrackerSetup.SchemaChanges(host.Services.GetRequiredService<IConfiguration>()) != JasperFx.AutoCreate.None)
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

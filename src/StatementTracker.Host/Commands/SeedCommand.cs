@@ -1,3 +1,4 @@
+using StatementTracker.Infrastructure;
 using FluentValidation;
 using JasperFx.CommandLine;
 using Marten;
@@ -26,8 +27,9 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
         }
 
         var store = host.Services.GetRequiredService<IDocumentStore>();
-        // A fresh database gets the whole schema first (the event store alone would be created on demand).
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        // Where schema changes are allowed, a fresh database gets the whole schema first (else db-apply made it).
+        if (StatementTrackerSetup.SchemaChanges(host.Services.GetRequiredService<IConfiguration>()) != JasperFx.AutoCreate.None)
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var report = await StatementSeeds.LoadAsync(
             store,
             host.Services.GetRequiredService<IValidator<RecordStatement>>(),

@@ -1,5 +1,6 @@
 using FluentValidation;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -30,19 +31,20 @@ public static class StatementTrackerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddValidatorsFromAssemblyContaining(typeof(StatementTrackerSetup), ServiceLifetime.Singleton, includeInternalTypes: false);
 
-        services.AddMarten(_ =>
+        var autoCreate = SchemaChanges(configuration);
+        var marten = services.AddMarten(_ =>
             {
                 var options = new StoreOptions();
                 options.ConfigureStore(ConnectionString(configuration));
-                options.AutoCreateSchemaObjects = environment.IsProduction() ? AutoCreate.CreateOrUpdate : AutoCreate.All;
+                options.AutoCreateSchemaObjects = autoCreate;
                 return options;
             })
             .UseLightweightSessions()
-            // Every table exists before the first request, whichever endpoint it reaches.
-            .ApplyAllDatabaseChangesOnStartup()
             // Wolverine runs each async projection on exactly one node of the cluster, and moves it when
             // that node dies.
             .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
+        // Where schema changes at start-up are allowed, every table exists before the first request.
+        if (autoCreate != AutoCreate.None) marten.ApplyAllDatabaseChangesOnStartup();
 
         services.AddStatements(configuration);
         services.AddAdmin();
@@ -73,6 +75,13 @@ public static class StatementTrackerSetup
         app.UseAuthorization();
     }
 
+    /// <summary>
+    /// Whether the service may create or change schema objects itself (<c>Database:AutoCreate</c>: None, the
+    /// default, CreateOnly, CreateOrUpdate or All). By default it changes nothing: <c>db-apply</c> does, run
+    /// with a role that may.
+    /// </summary>
+    public static AutoCreate SchemaChanges(IConfiguration configuration) => configuration.GetValue("Database:AutoCreate", AutoCreate.None);
+
     /// <summary>The event store as the service uses it; also for tools that write to it directly (the benchmark).</summary>
     public static void ConfigureStore(this StoreOptions options, string connectionString)
     {
@@ -89,9 +98,18 @@ public static class StatementTrackerSetup
         options.AddAdmin();
     }
 
+    /// <summary>Where <c>codegen write</c> puts the generated endpoint and handler code, relative to the host project.</summary>
+    public const string GeneratedCodeFolder = "../StatementTracker/Internal/Generated";
+
     public static void UseStatementTracker(this WolverineOptions options, IConfiguration configuration)
     {
         options.ApplicationAssembly = typeof(StatementTrackerSetup).Assembly;
+        // Endpoints and handlers run from code generated ahead of time and compiled into this assembly: no
+        // compiler at start-up. `dotnet run --project src/StatementTracker.Host -- codegen write` regenerates
+        // it, and a test fails when it is stale. CodeGeneration:Mode=Dynamic compiles at run time instead.
+        options.CodeGeneration.TypeLoadMode = configuration.GetValue("CodeGeneration:Mode", TypeLoadMode.Static);
+        options.CodeGeneration.GeneratedCodeOutputPath = configuration["CodeGeneration:OutputPath"] ?? GeneratedCodeFolder;
+        options.AutoBuildMessageStorageOnStartup = SchemaChanges(configuration);
         options.UseAlerts();
 
         // Nodes beat every HeartbeatSeconds; one silent for StaleNodeSeconds is taken for dead and its
@@ -107,8 +125,8 @@ public static class StatementTrackerSetup
     public static void MapStatementTracker(this WolverineHttpOptions options)
     {
         options.AddParameterHandlingStrategy(new StrictJsonBodyStrategy());
-        // Compile every endpoint at start-up, so the first requests after a (re)start are not slow.
-        options.WarmUpRoutes = RouteWarmup.Eager;
+        // The endpoints' code is generated ahead of time: each is ready on its first request, so start-up builds none.
+        options.WarmUpRoutes = RouteWarmup.Lazy;
     }
 
     /// <summary>

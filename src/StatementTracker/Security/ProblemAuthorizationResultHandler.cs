@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace StatementTracker.Security;
 
 /// <summary>401 and 403 answer with problem details that say what is missing, not just a status code.</summary>
+[Wolverine.Attributes.WolverineIgnore] // an ASP.NET Core handler, not a message handler
 public sealed class ProblemAuthorizationResultHandler(IOptions<SecurityOptions> security) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();

@@ -27,6 +27,7 @@ public class SeedCommandTests(TestDatabase database)
         await using var host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("ConnectionStrings:StatementTracker", connectionString);
+            builder.UseSetting("Database:AutoCreate", "CreateOrUpdate");
             builder.ConfigureServices(services => services.RunWolverineInSoloMode());
         });
         await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
