@@ -5,15 +5,22 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Wolverine;
 using Wolverine.Runtime;
+using StatementTracker.Admin.Rebuilding;
 using Wolverine.Runtime.Agents;
 
 namespace StatementTracker.Admin;
 
-public sealed record RebuildRecord(string Name, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? RequestedBy, string? Error);
+/// <param name="Phase">Where a running rebuild is: building, indexing, catching up, switching.</param>
+/// <param name="Processed">The events it has gone through.</param>
+/// <param name="Total">The events it must go through (the store's high-water mark when it started or last looked).</param>
+public sealed record RebuildRecord(
+    string Name, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? RequestedBy, string? Error,
+    string? Phase, long Processed, long Total);
 
 /// <summary>
-/// Rebuilds projections from the events in the background, one at a time per projection, and tells
-/// readers when one is running. Marten's daemon does the replay; this keeps the record of it.
+/// Rebuilds projections from the events in the background, one at a time per projection, beside the live
+/// read models, which keep answering until the rebuilt ones replace them (see <see cref="IShadowRebuild"/>).
+/// Keeps the record of each rebuild: its state, its progress, how it ended.
 /// </summary>
 public sealed class ProjectionRebuilds(
     IDocumentStore store, IWolverineRuntime runtime, IEventSubscriptionAgentFamily agents,
@@ -27,6 +34,9 @@ public sealed class ProjectionRebuilds(
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>Only one rebuild at a time builds in the shadow schema.</summary>
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     private string Table => ProjectionRebuildsTable.QualifiedName(store.Options.DatabaseSchemaName);
 
     public IReadOnlyList<(string Name, ProjectionLifecycle Lifecycle)> Projections() =>
@@ -35,15 +45,14 @@ public sealed class ProjectionRebuilds(
     /// <summary>Starts rebuilding <paramref name="name"/> unless a rebuild of it runs already.</summary>
     public async Task<bool> TryStartAsync(string name, string requestedBy, CancellationToken cancellation)
     {
-        var lifecycle = Projections().Single(p => p.Name == name).Lifecycle;
         await using var connection = await OpenAsync(cancellation);
         await using var claim = new NpgsqlCommand(
             $"""
-             insert into {Table} (name, status, started_at, heartbeat, requested_by)
-             values ($1, '{Rebuilding}', now(), now(), $2)
+             insert into {Table} (name, status, started_at, heartbeat, requested_by, phase, processed, total)
+             values ($1, '{Rebuilding}', now(), now(), $2, 'waiting', 0, 0)
              on conflict (name) do update
                set status = excluded.status, started_at = now(), heartbeat = now(), finished_at = null,
-                   requested_by = excluded.requested_by, error = null
+                   requested_by = excluded.requested_by, error = null, phase = excluded.phase, processed = 0, total = 0
                where {Table}.status <> '{Rebuilding}' or {Table}.heartbeat < now() - $3::interval
              returning name
              """,
@@ -53,19 +62,8 @@ public sealed class ProjectionRebuilds(
         claim.Parameters.Add(new NpgsqlParameter { Value = StaleAfter });
         if (await claim.ExecuteScalarAsync(cancellation) is null) return false;
 
-        _ = Task.Run(() => RunAsync(name, lifecycle, lifetime.ApplicationStopping), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(name, lifetime.ApplicationStopping), CancellationToken.None);
         return true;
-    }
-
-    /// <summary>The projections among <paramref name="names"/> being rebuilt right now.</summary>
-    public async Task<bool> AnyRebuildingAsync(IQuerySession session, IReadOnlyList<string> names, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand(
-            $"select exists (select 1 from {Table} where name = any($1) and status = '{Rebuilding}' and heartbeat > now() - $2::interval)",
-            session.Connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = names.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = StaleAfter });
-        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
     public async Task<IReadOnlyList<RebuildRecord>> RecordsAsync(IQuerySession session, CancellationToken cancellation)
@@ -74,7 +72,8 @@ public sealed class ProjectionRebuilds(
             $"""
              select name, case when status = '{Rebuilding}' and heartbeat < now() - $1::interval then '{Failed}' else status end,
                     started_at, finished_at, requested_by,
-                    case when status = '{Rebuilding}' and heartbeat < now() - $1::interval then 'abandoned: the process running it stopped' else error end
+                    case when status = '{Rebuilding}' and heartbeat < now() - $1::interval then 'abandoned: the process running it stopped' else error end,
+                    phase, processed, total
              from {Table} order by name
              """,
             session.Connection);
@@ -87,12 +86,15 @@ public sealed class ProjectionRebuilds(
                 reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
                 reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.GetInt64(7),
+                reader.GetInt64(8)));
         }
         return records;
     }
 
-    private async Task RunAsync(string name, ProjectionLifecycle lifecycle, CancellationToken stopping)
+    private async Task RunAsync(string name, CancellationToken stopping)
     {
         using var heartbeats = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var heartbeat = BeatAsync(name, heartbeats.Token);
@@ -101,7 +103,7 @@ public sealed class ProjectionRebuilds(
         try
         {
             logger.LogInformation("Rebuilding projection {Projection}", name);
-            await RebuildAsync(name, lifecycle, stopping);
+            await RebuildAsync(name, stopping);
             logger.LogInformation("Rebuilt projection {Projection}", name);
         }
         catch (Exception ex)
@@ -118,36 +120,41 @@ public sealed class ProjectionRebuilds(
         }
     }
 
-    /// <summary>
-    /// In a cluster the projection's live agent may run on another node: pause it cluster-wide first, so
-    /// only the rebuild writes, and release it afterwards so the cluster runs it again (on any node).
-    /// A single node (solo) stops and resumes its own agent around the rebuild.
-    /// </summary>
-    private async Task RebuildAsync(string name, ProjectionLifecycle lifecycle, CancellationToken stopping)
-    {
-        var shard = $"{name}:All";
-        var clusterAgent = lifecycle == ProjectionLifecycle.Async && runtime.Options.Durability.Mode == DurabilityMode.Balanced
-            ? await agents.FindAgentUriAsync(shard, null, stopping)
-            : null;
+    /// <summary>The rebuild of a projection's read models: the statement documents and the list are rebuilt together.</summary>
+    private IShadowRebuild RebuildOf(string name) => name == Positions.PositionHistoryProjection.ProjectionName
+        ? new PositionsRebuild(store, new LiveProjection(store, runtime, agents))
+        : new StatementsRebuild(store);
 
-        if (clusterAgent is not null)
-        {
-            var pause = new AgentRestrictions();
-            pause.PauseAgent(clusterAgent);
-            await runtime.Agents.ApplyRestrictionsAsync(pause, stopping);
-        }
+    private async Task RebuildAsync(string name, CancellationToken stopping)
+    {
+        await OneAtATime.WaitAsync(stopping);
         try
         {
-            if (!await agents.TryRebuildRegisteredProjectionAsync(shard, null, stopping))
-                throw new InvalidOperationException($"No registered projection {shard}.");
+            var lastReported = DateTime.MinValue;
+            await RebuildOf(name).RunAsync(progress =>
+            {
+                // Progress is recorded at most once a second; the end always.
+                if (DateTime.UtcNow - lastReported < TimeSpan.FromSeconds(1) && progress.Phase != "completed") return;
+                lastReported = DateTime.UtcNow;
+                _ = RecordProgressAsync(name, progress);
+            }, stopping);
         }
         finally
         {
-            if (clusterAgent is not null)
-            {
-                var release = new AgentRestrictions([new AgentRestriction(Guid.NewGuid(), clusterAgent, AgentRestrictionType.None, 0)]);
-                await runtime.Agents.ApplyRestrictionsAsync(release, CancellationToken.None);
-            }
+            OneAtATime.Release();
+        }
+    }
+
+    private async Task RecordProgressAsync(string name, RebuildProgress progress)
+    {
+        try
+        {
+            await ExecuteAsync($"update {Table} set phase = $2, processed = $3, total = $4 where name = $1 and status = '{Rebuilding}'",
+                CancellationToken.None, name, progress.Phase, progress.Processed, progress.Total);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not record the progress of rebuilding {Projection}", name);
         }
     }
 

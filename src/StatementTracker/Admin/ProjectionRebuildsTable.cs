@@ -24,6 +24,9 @@ public static class ProjectionRebuildsTable
         table.AddColumn<DateTimeOffset>("finished_at");
         table.AddColumn<string>("requested_by");
         table.AddColumn<string>("error");
+        table.AddColumn<string>("phase");
+        table.AddColumn<long>("processed").NotNull().DefaultValueByExpression("0");
+        table.AddColumn<long>("total").NotNull().DefaultValueByExpression("0");
         return table;
     }
 }

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
+using StatementTracker.Infrastructure;
 using StatementTracker.Statements;
 using StatementTracker.Statements.Listing;
 using StatementTracker.Statements.Recording;
@@ -79,14 +80,21 @@ public sealed class BulkStatementLoader(IDocumentStore store)
     /// <summary>The first event of each id already stored.</summary>
     private async Task<Dictionary<Guid, StatementRecorded>> StoredAsync(NpgsqlConnection connection, Guid[] ids, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand(
-            $"select e.stream_id, e.data from {_schema}.mt_events e where e.stream_id = any($1) and e.version = 1", connection)
+        await using var command = new NpgsqlBatch(connection)
         {
-            Parameters = { new NpgsqlParameter { Value = ids } },
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(WriteGate.Pass),
+                new NpgsqlBatchCommand($"select e.stream_id, e.data from {_schema}.mt_events e where e.stream_id = any($1) and e.version = 1")
+                {
+                    Parameters = { new NpgsqlParameter { Value = ids } },
+                },
+            },
         };
         var serializer = store.Options.Serializer();
         var stored = new Dictionary<Guid, StatementRecorded>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
+        await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) stored[reader.GetGuid(0)] = serializer.FromJson<StatementRecorded>(reader, 1);
         return stored;
     }

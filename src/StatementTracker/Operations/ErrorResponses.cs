@@ -53,11 +53,12 @@ public static class ErrorResponses
     }
 
     /// <summary>A database outage answers 503 with Retry-After, at once, instead of a 500.</summary>
-    private sealed class DatabaseUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
         {
             if (!IsDatabaseUnavailable(exception)) return false;
+            logger.LogWarning(exception, "The database did not answer {Method} {Path}", context.Request.Method, context.Request.Path);
 
             // The pool's idle connections died with the database: drop them, so that once it is back
             // requests get fresh connections instead of failing on stale ones one by one.

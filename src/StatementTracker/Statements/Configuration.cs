@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -18,13 +19,28 @@ public static class Configuration
         return services;
     }
 
+    /// <summary>The stored names of the statement events: part of the data, so never changed, only added to.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> EventNames = new Dictionary<string, Type>
+    {
+        ["statement_recorded"] = typeof(StatementRecorded),
+        ["statement_corrected"] = typeof(StatementCorrected),
+        ["source_added"] = typeof(SourceAdded),
+        ["statement_retracted"] = typeof(StatementRetracted),
+    };
+
+    /// <summary>An event's data wrapped as an event, as projections receive it (metadata to be set).</summary>
+    public static IEvent Wrap(object data) => data switch
+    {
+        StatementRecorded e => new Event<StatementRecorded>(e),
+        StatementCorrected e => new Event<StatementCorrected>(e),
+        SourceAdded e => new Event<SourceAdded>(e),
+        StatementRetracted e => new Event<StatementRetracted>(e),
+        _ => throw new ArgumentException($"Not a statement event: {data.GetType().Name}"),
+    };
+
     public static void AddStatements(this StoreOptions options)
     {
-        // Stored event names are part of the data: never change them, add new ones instead.
-        options.Events.MapEventType<StatementRecorded>("statement_recorded");
-        options.Events.MapEventType<StatementCorrected>("statement_corrected");
-        options.Events.MapEventType<SourceAdded>("source_added");
-        options.Events.MapEventType<StatementRetracted>("statement_retracted");
+        foreach (var (name, type) in EventNames) options.Events.MapEventType(type, name);
 
         // The document is read by id; the list filters and sorts on its own small table.
         options.Projections.Snapshot<Statement>(SnapshotLifecycle.Inline);

@@ -24,14 +24,13 @@ public static class GetCountryAlignmentEndpoint
     [WolverineGet("/countries/{code}/alignment")]
     public static async Task<IResult> Get(
         string code, string? minCommonTopics, string? asOf, string? knownAt,
-        IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        IQuerySession session, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
         var min = query.Int("minCommonTopics", minCommonTopics, DefaultMinCommonTopics, 1, 10_000);
         if (!query.IsValid) return query.Problem.ToResult();
         if (PositionReadGuards.RefuseCountry(code, out var country) is { } unknown) return unknown;
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
 
         var agreements = await AlignmentQueries.AgreementsAsync(session, country, min, view, cancellation);
         return Results.Ok(new CountryAlignment(country, Countries.NameOf(country), view.AsOf, view.KnownAt, min, agreements

@@ -27,7 +27,7 @@ public static class GetPairAlignmentEndpoint
     [WolverineGet("/countries/{a}/alignment/{b}")]
     public static async Task<IResult> Get(
         string a, string b, string? topics, string? asOf, string? knownAt,
-        IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        IQuerySession session, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
@@ -35,7 +35,6 @@ public static class GetPairAlignmentEndpoint
         if (!query.IsValid) return query.Problem.ToResult();
         if (PositionReadGuards.RefuseCountry(a, out var first) is { } unknownA) return unknownA;
         if (PositionReadGuards.RefuseCountry(b, out var second) is { } unknownB) return unknownB;
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
 
         var stancesA = await PositionQueries.SubstantiveStancesAsync(session, first, only, view, cancellation);
         var stancesB = await PositionQueries.SubstantiveStancesAsync(session, second, only, view, cancellation);

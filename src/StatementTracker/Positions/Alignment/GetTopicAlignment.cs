@@ -27,13 +27,12 @@ public static class GetTopicAlignmentEndpoint
 {
     [WolverineGet("/topics/{topic}/alignment")]
     public static async Task<IResult> Get(
-        string topic, string? asOf, string? knownAt, IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        string topic, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
         if (!query.IsValid) return query.Problem.ToResult();
         if (await PositionReadGuards.RefuseTopicAsync(session, topic, cancellation) is { } unknown) return unknown;
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
 
         var stances = await PositionQueries.TopicStancesAsync(session, topic, view, cancellation);
         return Results.Ok(Align(topic, view, stances));

@@ -20,13 +20,12 @@ public static class GetCountryPositionsEndpoint
 {
     [WolverineGet("/countries/{code}/positions")]
     public static async Task<IResult> Get(
-        string code, string? asOf, string? knownAt, IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+        string code, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
         if (!query.IsValid) return query.Problem.ToResult();
         if (PositionReadGuards.RefuseCountry(code, out var country) is { } unknown) return unknown;
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
 
         var topics = await PositionQueries.SummariesAsync(session, country, topic: null, view, cancellation);
         return Results.Ok(new CountryPositions(country, Countries.NameOf(country), view.AsOf, view.KnownAt, topics));

@@ -37,14 +37,13 @@ public static class GetTopicPositionEndpoint
     [WolverineGet("/countries/{code}/positions/{topic}")]
     public static async Task<IResult> Get(
         string code, string topic, string? asOf, string? knownAt, string? historyLimit,
-        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
+        IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
         var limit = query.PageSize("historyLimit", historyLimit, limits.Value);
         if (!query.IsValid) return query.Problem.ToResult();
         if (PositionReadGuards.RefuseCountry(code, out var country) is { } unknown) return unknown;
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
 
         var summary = (await PositionQueries.SummariesAsync(session, country, topic, view, cancellation)).SingleOrDefault();
         if (summary is null) return NoHistory(country);
@@ -58,21 +57,21 @@ public static class GetTopicPositionEndpoint
     [WolverineGet("/countries/{code}/positions/{topic}/history")]
     public static Task<IResult> GetHistory(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,
-        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation) =>
-        PageAsync(code, topic, asOf, knownAt, cursor, limit, session, rebuilds, limits.Value, PositionQueries.HistoryAsync, cancellation);
+        IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation) =>
+        PageAsync(code, topic, asOf, knownAt, cursor, limit, session, limits.Value, PositionQueries.HistoryAsync, cancellation);
 
     [WolverineGet("/countries/{code}/positions/{topic}/shifts")]
     public static Task<IResult> GetShifts(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,
-        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation) =>
-        PageAsync(code, topic, asOf, knownAt, cursor, limit, session, rebuilds, limits.Value, PositionQueries.ShiftsAsync, cancellation);
+        IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation) =>
+        PageAsync(code, topic, asOf, knownAt, cursor, limit, session, limits.Value, PositionQueries.ShiftsAsync, cancellation);
 
     private delegate Task<Page<T>> PageQuery<T>(
         IQuerySession session, string country, string topic, PositionView view, HistoryKey? before, int limit, CancellationToken cancellation);
 
     private static async Task<IResult> PageAsync<T>(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,
-        IQuerySession session, ProjectionRebuilds rebuilds, LimitOptions limits, PageQuery<T> read, CancellationToken cancellation)
+        IQuerySession session, LimitOptions limits, PageQuery<T> read, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
@@ -80,7 +79,6 @@ public static class GetTopicPositionEndpoint
         var before = query.HistoryCursor(cursor);
         if (!query.IsValid) return query.Problem.ToResult();
         if (PositionReadGuards.RefuseCountry(code, out var country) is { } unknown) return unknown;
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
 
         var page = await read(session, country, topic, view, before, size, cancellation);
         return page.Items.Count == 0 && before is null ? NoHistory(country) : Results.Ok(page);

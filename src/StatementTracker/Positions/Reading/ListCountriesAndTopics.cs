@@ -20,9 +20,8 @@ public sealed record TrackedTopic(string Topic, int Countries, int Entries);
 public static class ListCountriesAndTopicsEndpoints
 {
     [WolverineGet("/countries")]
-    public static async Task<IResult> Countries(IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+    public static async Task<IResult> Countries(IQuerySession session, CancellationToken cancellation)
     {
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
         var (_, summaries) = PositionQueries.Tables(session);
         var countries = await session.ListAsync(
             $"select country, count(*)::int as topics, sum(history_total)::int as entries from {summaries} group by country order by country",
@@ -33,9 +32,8 @@ public static class ListCountriesAndTopicsEndpoints
     }
 
     [WolverineGet("/topics")]
-    public static async Task<IResult> Topics(IQuerySession session, ProjectionRebuilds rebuilds, CancellationToken cancellation)
+    public static async Task<IResult> Topics(IQuerySession session, CancellationToken cancellation)
     {
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return unavailable;
         var (_, summaries) = PositionQueries.Tables(session);
         var topics = await session.ListAsync(
             $"select topic, count(*)::int as countries, sum(history_total)::int as entries from {summaries} group by topic order by topic",

@@ -28,7 +28,7 @@ public static class PositionReadParameters
     }
 }
 
-/// <summary>What every position read checks before it reads: the country, the topic, and that no rebuild runs.</summary>
+/// <summary>What position reads check before they read: the country and the topic.</summary>
 public static class PositionReadGuards
 {
     public const string UnknownCountry = "Unknown country: use an ISO 3166-1 code (JPN, JP) or an English name (Japan).";
@@ -45,6 +45,4 @@ public static class PositionReadGuards
             ? null
             : Problems.NotFound(UnknownTopic).ToResult();
 
-    public static Task<IResult?> RefuseWhileRebuildingAsync(ProjectionRebuilds rebuilds, IQuerySession session, CancellationToken cancellation) =>
-        ProjectionReads.UnavailableWhileRebuildingAsync(rebuilds, session, PositionHistoryProjection.ProjectionName, cancellation);
 }

@@ -19,9 +19,9 @@ public static class GetShiftsEndpoint
     [WolverineGet("/shifts")]
     public static async Task<IResult> Get(
         string? country, string? topic, string? since, string? cursor, string? limit,
-        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
+        IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
-        var (read, refusal) = await ParseAsync(country, topic, since, cursor, limit, session, rebuilds, limits.Value, cancellation);
+        var (read, refusal) = await ParseAsync(country, topic, since, cursor, limit, session, limits.Value, cancellation);
         if (read is null) return refusal!;
         return Results.Ok(await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation));
     }
@@ -29,9 +29,9 @@ public static class GetShiftsEndpoint
     [WolverineGet("/shifts.atom")]
     public static async Task<IResult> GetAtom(
         string? country, string? topic, string? since, string? cursor, string? limit, HttpRequest request,
-        IQuerySession session, ProjectionRebuilds rebuilds, IOptions<LimitOptions> limits, CancellationToken cancellation)
+        IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
-        var (read, refusal) = await ParseAsync(country, topic, since, cursor, limit, session, rebuilds, limits.Value, cancellation);
+        var (read, refusal) = await ParseAsync(country, topic, since, cursor, limit, session, limits.Value, cancellation);
         if (read is null) return refusal!;
         var page = await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation);
         return Results.Bytes(ShiftAtomFeed.Write(page, read.Filter, BaseUri(request)), ShiftAtomFeed.MediaType);
@@ -41,7 +41,7 @@ public static class GetShiftsEndpoint
 
     private static async Task<(FeedRead? Read, IResult? Refusal)> ParseAsync(
         string? country, string? topic, string? since, string? cursor, string? limit,
-        IQuerySession session, ProjectionRebuilds rebuilds, LimitOptions limits, CancellationToken cancellation)
+        IQuerySession session, LimitOptions limits, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         string? code = null;
@@ -55,7 +55,6 @@ public static class GetShiftsEndpoint
         if (!string.IsNullOrEmpty(cursor) && (after = FeedKey.FromCursor(cursor)) is null)
             query.Reject("cursor", "Not a cursor this service gave: use the 'next' value of the previous page as it is.");
         if (!query.IsValid) return (null, query.Problem.ToResult());
-        if (await PositionReadGuards.RefuseWhileRebuildingAsync(rebuilds, session, cancellation) is { } unavailable) return (null, unavailable);
         return (new FeedRead(new ShiftFilter(code, string.IsNullOrWhiteSpace(topic) ? null : topic, sinceDate), after, size), null);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StatementTracker.Infrastructure;
 
 namespace StatementTracker.Statements.Recording;
 
@@ -172,6 +173,7 @@ public sealed class StatementWriter(IDocumentStore store, IOptions<WriteOptions>
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"set local lock_timeout = '{lockTimeoutSeconds}s'"),
+                new NpgsqlBatchCommand(WriteGate.Pass),
                 new NpgsqlBatchCommand($"select count(pg_advisory_xact_lock({LockNamespace}, key)) from unnest($1) as key")
                 {
                     Parameters = { new NpgsqlParameter { Value = ids.Select(LockKey).Distinct().Order().ToArray() } },
@@ -191,6 +193,7 @@ public sealed class StatementWriter(IDocumentStore store, IOptions<WriteOptions>
         var serializer = session.DocumentStore.Options.Serializer();
         var stored = new Dictionary<Guid, (StatementRecorded, long)>();
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        await reader.NextResultAsync(cancellation);
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
             stored[reader.GetGuid(0)] = (serializer.FromJson<StatementRecorded>(reader, 2), reader.GetInt64(1));

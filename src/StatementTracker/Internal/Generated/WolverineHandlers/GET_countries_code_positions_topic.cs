@@ -2,7 +2,6 @@
 #pragma warning disable
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using StatementTracker.Admin;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -17,15 +16,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Microsoft.Extensions.Options.IOptions<StatementTracker.Operations.LimitOptions> _optionsOfLimitOptions;
-        private readonly StatementTracker.Admin.ProjectionRebuilds _projectionRebuilds;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_countries_code_positions_topic(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Options.IOptions<StatementTracker.Operations.LimitOptions> optionsOfLimitOptions, StatementTracker.Admin.ProjectionRebuilds projectionRebuilds, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_countries_code_positions_topic(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Options.IOptions<StatementTracker.Operations.LimitOptions> optionsOfLimitOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _optionsOfLimitOptions = optionsOfLimitOptions;
-            _projectionRebuilds = projectionRebuilds;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -55,7 +52,7 @@ namespace Internal.Generated.WolverineHandlers
             var historyLimit = httpContext.Request.Query["historyLimit"];
             
             // The actual HTTP request handler execution
-            var result = await StatementTracker.Positions.Reading.GetTopicPositionEndpoint.Get(code, topic, asOf, knownAt, historyLimit, ((Marten.IQuerySession)documentSession), _projectionRebuilds, _optionsOfLimitOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await StatementTracker.Positions.Reading.GetTopicPositionEndpoint.Get(code, topic, asOf, knownAt, historyLimit, ((Marten.IQuerySession)documentSession), _optionsOfLimitOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

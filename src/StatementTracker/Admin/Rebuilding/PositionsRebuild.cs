@@ -1,0 +1,199 @@
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using StatementTracker.Positions;
+
+namespace StatementTracker.Admin.Rebuilding;
+
+/// <summary>
+/// Rebuilds the position tables without downtime. Every statement's rows are worked out from its own events
+/// (<see cref="PositionBatch"/>, the projection's own fold) and copied into shadow tables; the shifts and
+/// summaries are then computed over them in SQL; events recorded meanwhile are applied by the projection's
+/// SQL function. To finish, the live agent stops, the live tables and the shadow ones take in the last events
+/// (the live ones raising any shift, as the agent would have), and the shadow tables replace the live ones in
+/// one transaction that also sets the projection's progress; the agent then goes on from there.
+/// Reads answer from the live tables throughout.
+/// </summary>
+public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) : IShadowRebuild
+{
+    private const int CopyBatch = 20_000;
+
+    /// <summary>How far behind the store the shadow tables may be when the live agent is stopped to finish.</summary>
+    private const long FinishWithin = 5_000;
+
+    private readonly string _schema = store.Options.DatabaseSchemaName;
+
+    public async Task RunAsync(Action<RebuildProgress> progress, CancellationToken cancellation)
+    {
+        var events = new StoredEvents(store);
+        var shadow = new ShadowTables(_schema, [PositionSummariesTable.TableName, PositionEntriesTable.TableName]);
+        await using var connection = await OpenAsync(cancellation);
+        try
+        {
+            var built = await events.SafeHighWaterMarkAsync(connection, cancellation);
+            await shadow.CreateAsync(connection, cancellation);
+            await BuildAsync(connection, events, shadow, built, progress, cancellation);
+            await ShadowFunctionAsync(connection, cancellation);
+
+            // Catch up with what was recorded while building, until close enough to stop the live agent.
+            for (var head = await events.SafeHighWaterMarkAsync(connection, cancellation); head - built > FinishWithin;
+                 head = await events.SafeHighWaterMarkAsync(connection, cancellation))
+            {
+                progress(new RebuildProgress("catching up", built, head));
+                built = await ApplyAsync(connection, events, ShadowTables.Schema, built, head, raiseShifts: false, cancellation);
+            }
+
+            progress(new RebuildProgress("switching", built, built));
+            var agent = await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation);
+            try
+            {
+                var head = await events.SafeHighWaterMarkAsync(connection, cancellation);
+                var applied = await live.ProgressAsync(connection, PositionHistoryProjection.ProjectionName, cancellation);
+                await ApplyAsync(connection, events, _schema, applied, head, raiseShifts: true, cancellation);
+                await ApplyAsync(connection, events, ShadowTables.Schema, built, head, raiseShifts: false, cancellation);
+                await using var swap = await connection.BeginTransactionAsync(cancellation);
+                await shadow.SwapAsync(connection, cancellation);
+                await live.SetProgressAsync(connection, PositionHistoryProjection.ProjectionName, head, cancellation);
+                await swap.CommitAsync(cancellation);
+                progress(new RebuildProgress("completed", head, head));
+            }
+            finally
+            {
+                await live.ResumeAsync(agent);
+            }
+        }
+        finally
+        {
+            await shadow.DropAsync(connection, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Every position row there is, stream by stream, copied in; then the keys, the present shifts and the summaries.</summary>
+    private async Task BuildAsync(
+        NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, long through, Action<RebuildProgress> progress, CancellationToken cancellation)
+    {
+        var rows = new List<PositionBatch.Row>(CopyBatch);
+        long processed = 0;
+        await foreach (var stream in events.StreamsAsync(connection, through, cancellation))
+        {
+            rows.AddRange(PositionBatch.From(stream).Rows);
+            processed += stream.Count;
+            if (rows.Count < CopyBatch) continue;
+            await CopyAsync(connection, shadow.Shadow(PositionEntriesTable.TableName), rows, cancellation);
+            rows.Clear();
+            progress(new RebuildProgress("building", processed, through));
+        }
+        await CopyAsync(connection, shadow.Shadow(PositionEntriesTable.TableName), rows, cancellation);
+        progress(new RebuildProgress("indexing", processed, through));
+        await shadow.IndexAsync(connection, cancellation);
+        await ShadowTables.ExecuteAsync(connection, FinishSql(shadow), cancellation);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PositionBatch.Row> rows, CancellationToken cancellation)
+    {
+        if (rows.Count == 0) return;
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"""
+             copy {table} (statement_id, topic, revision, country, known_from, known_until, recorded_seq, stated_from, stated_to,
+               stated_precision, stated_on, stance, family, substantive, stance_inferred, position, speaker_name, speaker_role, targets)
+             from stdin (format binary)
+             """, cancellation);
+        foreach (var row in rows)
+        {
+            var stance = row.Content.EffectiveStance;
+            await copy.StartRowAsync(cancellation);
+            await copy.WriteAsync(row.StatementId, NpgsqlDbType.Uuid, cancellation);
+            await copy.WriteAsync(row.Topic, NpgsqlDbType.Text, cancellation);
+            await copy.WriteAsync(row.Revision, NpgsqlDbType.Bigint, cancellation);
+            await copy.WriteAsync(row.Country, NpgsqlDbType.Text, cancellation);
+            await copy.WriteAsync(row.KnownFrom, NpgsqlDbType.TimestampTz, cancellation);
+            if (row.KnownUntil is { } until) await copy.WriteAsync(until, NpgsqlDbType.TimestampTz, cancellation);
+            else await copy.WriteNullAsync(cancellation);
+            await copy.WriteAsync(row.RecordedSeq!.Value, NpgsqlDbType.Bigint, cancellation);
+            await copy.WriteAsync(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date, cancellation);
+            await copy.WriteAsync(row.Content.StatedOn.LastDay, NpgsqlDbType.Date, cancellation);
+            await copy.WriteAsync((short)row.Content.StatedOn.Precision, NpgsqlDbType.Smallint, cancellation);
+            await copy.WriteAsync(row.Content.StatedOn.ToString(), NpgsqlDbType.Text, cancellation);
+            await copy.WriteAsync(stance, NpgsqlDbType.Text, cancellation);
+            await copy.WriteAsync(Vocabulary.StanceFamilies.Of(stance), NpgsqlDbType.Text, cancellation);
+            await copy.WriteAsync(Vocabulary.StanceFamilies.IsSubstantive(stance), NpgsqlDbType.Boolean, cancellation);
+            await copy.WriteAsync(row.Content.StanceInferred, NpgsqlDbType.Boolean, cancellation);
+            await copy.WriteAsync(row.Content.Position, NpgsqlDbType.Text, cancellation);
+            await copy.WriteAsync(row.Content.Speaker.Name, NpgsqlDbType.Text, cancellation);
+            if (row.Content.Speaker.Role is { } role) await copy.WriteAsync(role, NpgsqlDbType.Text, cancellation);
+            else await copy.WriteNullAsync(cancellation);
+            await copy.WriteAsync(Targets.Canonical(row.Content.Targets).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellation);
+        }
+        await copy.CompleteAsync(cancellation);
+    }
+
+    /// <summary>The present shifts (each present substantive row whose stance differs from the previous one) and a summary per country and topic.</summary>
+    private static string FinishSql(ShadowTables shadow)
+    {
+        var entries = shadow.Shadow(PositionEntriesTable.TableName);
+        var summaries = shadow.Shadow(PositionSummariesTable.TableName);
+        return $"""
+            update {entries} e set shift_from = s.previous
+            from (
+              select statement_id, topic, revision, stance,
+                lag(stance) over (partition by country, topic order by stated_from, stated_precision, recorded_seq) as previous
+              from {entries} where known_until is null and substantive) s
+            where e.statement_id = s.statement_id and e.topic = s.topic and e.revision = s.revision and s.previous <> s.stance;
+
+            insert into {summaries} (country, topic, history_total, shifts_total, current_statement_id, current_revision,
+              current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
+            select t.country, t.topic, t.history_total, t.shifts_total, c.statement_id, c.revision,
+              c.stance, c.family, c.substantive, c.targets, l.statement_id, l.revision
+            from (select country, topic, count(*)::int as history_total, count(shift_from)::int as shifts_total
+                  from {entries} where known_until is null group by country, topic) t
+            join (select distinct on (country, topic) country, topic, statement_id, revision, stance, family, substantive, targets
+                  from {entries} where known_until is null
+                  order by country, topic, substantive desc, stated_from desc, stated_precision desc, recorded_seq desc) c
+              on c.country = t.country and c.topic = t.topic
+            left join (select distinct on (country, topic) country, topic, statement_id, revision
+                       from {entries} where known_until is null and shift_from is not null
+                       order by country, topic, stated_from desc, stated_precision desc, recorded_seq desc) l
+              on l.country = t.country and l.topic = t.topic;
+            """;
+    }
+
+    /// <summary>The projection's function over the shadow tables, to apply what was recorded while building.</summary>
+    private async Task ShadowFunctionAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        var shadowRaised = $"{ShadowTables.Schema}.{RaisedShiftsTable.TableName}";
+        var shadowProgress = $"{ShadowTables.Schema}.{RaisedShiftsTable.ProgressTableName}";
+        await ShadowTables.ExecuteAsync(connection,
+            $"create table {shadowRaised} (like {RaisedShiftsTable.QualifiedName(_schema)} including all);" +
+            $"create table {shadowProgress} (like {RaisedShiftsTable.ProgressName(_schema)} including all);" +
+            PositionBatchSql.Function(ShadowTables.Schema),
+            cancellation);
+    }
+
+    /// <summary>Applies the events after <paramref name="after"/> through <paramref name="through"/> with the function of <paramref name="schema"/>.</summary>
+    private static async Task<long> ApplyAsync(
+        NpgsqlConnection connection, StoredEvents events, string schema, long after, long through, bool raiseShifts, CancellationToken cancellation)
+    {
+        var call = $"select {schema}.{PositionBatchSql.FunctionName}({string.Join(", ", Enumerable.Range(1, 24).Select(i => $"${i}"))})";
+        var applied = after;
+        await foreach (var page in events.RangeAsync(connection, after, through, cancellation))
+        {
+            var batch = PositionBatch.From(page);
+            if (!batch.IsEmpty)
+            {
+                await using var command = new NpgsqlCommand(call, connection) { CommandTimeout = 0 };
+                foreach (var value in batch.Arguments(raiseShifts)) command.Parameters.Add(new NpgsqlParameter { Value = value });
+                await command.ExecuteNonQueryAsync(cancellation);
+            }
+            applied = page[^1].Sequence;
+        }
+        return Math.Max(applied, through);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        return connection;
+    }
+}

@@ -1,0 +1,73 @@
+using Npgsql;
+
+namespace StatementTracker.Admin.Rebuilding;
+
+/// <summary>
+/// A rebuild's tables, built beside the live ones in a schema of their own and swapped in, in one
+/// transaction, once caught up: readers see the old tables until the swap and the new ones after it.
+/// Each shadow table has the live table's columns; its keys and indexes, the live table's, are added after
+/// the bulk load (faster than keeping them up while loading) and keep their names through the swap.
+/// The tables are given in the order readers lock them (a query locks its tables in the order it names
+/// them): the swap locks them in that order too, so a reader and the swap never wait on each other.
+/// </summary>
+public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables)
+{
+    public const string Schema = "st_rebuild";
+
+    public string Shadow(string table) => $"{Schema}.{table}";
+
+    public string Live(string table) => $"{liveSchema}.{table}";
+
+    /// <summary>A fresh shadow schema (any left by an interrupted rebuild is dropped) with empty, unindexed copies of the tables.</summary>
+    public async Task CreateAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        var sql = $"drop schema if exists {Schema} cascade; create schema {Schema};" +
+                  string.Concat(tables.Select(t => $"create table {Shadow(t)} (like {Live(t)} including defaults);"));
+        await ExecuteAsync(connection, sql, cancellation);
+    }
+
+    /// <summary>Gives the shadow tables the live tables' primary keys and indexes, with the same names.</summary>
+    public async Task IndexAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        var statements = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand(
+                """
+                select c.conname, pg_get_constraintdef(c.oid), null from pg_constraint c
+                where c.conrelid = $1::regclass and c.contype = 'p'
+                union all
+                select null, null, pg_get_indexdef(i.indexrelid) from pg_index i
+                where i.indrelid = $1::regclass and not i.indisprimary
+                """, connection)
+            {
+                Parameters = { new NpgsqlParameter { Value = Live(table) } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                statements.Add(reader.IsDBNull(2)
+                    ? $"alter table {Shadow(table)} add constraint {reader.GetString(0)} {reader.GetString(1)}"
+                    : reader.GetString(2).Replace($" ON {Live(table)} ", $" ON {Shadow(table)} ", StringComparison.Ordinal));
+            }
+        }
+        foreach (var statement in statements) await ExecuteAsync(connection, statement, cancellation);
+        await ExecuteAsync(connection, string.Concat(tables.Select(t => $"analyze {Shadow(t)};")), cancellation);
+    }
+
+    /// <summary>Within the caller's transaction: the live tables dropped, the shadow ones moved in under the same names.</summary>
+    public Task SwapAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
+        ExecuteAsync(connection,
+            $"lock table {string.Join(", ", tables.Select(Live))} in access exclusive mode;" +
+            string.Concat(tables.Select(t => $"drop table {Live(t)}; alter table {Shadow(t)} set schema {liveSchema};")),
+            cancellation);
+
+    public Task DropAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
+        ExecuteAsync(connection, $"drop schema if exists {Schema} cascade", cancellation);
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+}

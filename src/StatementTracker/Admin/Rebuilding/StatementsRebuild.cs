@@ -1,0 +1,148 @@
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using StatementTracker.Infrastructure;
+using StatementTracker.Statements;
+using StatementTracker.Statements.Listing;
+
+namespace StatementTracker.Admin.Rebuilding;
+
+/// <summary>
+/// Rebuilds the statement documents and the statement list without downtime: each statement's document is
+/// folded from its events by the same pure <see cref="Statement"/> Apply methods the inline snapshot uses, and
+/// its list row by <see cref="StatementListProjection.Fold"/>; both are copied into shadow tables, statements
+/// changed meanwhile are folded again, and to finish, with the write gate closed (writers wait), the last
+/// changes are folded in and the shadow tables replace the live ones in one transaction.
+/// </summary>
+public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
+{
+    private const int CopyBatch = 10_000;
+    private const long FinishWithin = 5_000;
+
+    private readonly string _schema = store.Options.DatabaseSchemaName;
+    private readonly string _documents = store.Options.FindOrResolveDocumentType(typeof(Statement)).TableName.Name;
+
+    public async Task RunAsync(Action<RebuildProgress> progress, CancellationToken cancellation)
+    {
+        var events = new StoredEvents(store);
+        var shadow = new ShadowTables(_schema, [StatementListTable.TableName, _documents]);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        try
+        {
+            var built = await events.SafeHighWaterMarkAsync(connection, cancellation);
+            await shadow.CreateAsync(connection, cancellation);
+            long processed = 0;
+            var streams = new List<IReadOnlyList<IEvent>>(CopyBatch);
+            await foreach (var stream in events.StreamsAsync(connection, built, cancellation))
+            {
+                streams.Add(stream);
+                processed += stream.Count;
+                if (streams.Count < CopyBatch) continue;
+                await CopyAsync(connection, shadow, streams, cancellation);
+                streams.Clear();
+                progress(new RebuildProgress("building", processed, built));
+            }
+            await CopyAsync(connection, shadow, streams, cancellation);
+            progress(new RebuildProgress("indexing", processed, built));
+            await shadow.IndexAsync(connection, cancellation);
+
+            for (var head = await events.SafeHighWaterMarkAsync(connection, cancellation); head - built > FinishWithin;
+                 head = await events.SafeHighWaterMarkAsync(connection, cancellation))
+            {
+                progress(new RebuildProgress("catching up", built, head));
+                await RefoldAsync(connection, events, shadow, built, head, cancellation);
+                built = head;
+            }
+
+            progress(new RebuildProgress("switching", built, built));
+            await using var swap = await connection.BeginTransactionAsync(cancellation);
+            await ShadowTables.ExecuteAsync(connection, WriteGate.Close, cancellation);
+            // Every write that passed the gate has committed, and no other can start: the last event is final.
+            var last = await LastSequenceAsync(connection, cancellation);
+            await RefoldAsync(connection, events, shadow, built, last, cancellation);
+            await shadow.SwapAsync(connection, cancellation);
+            await swap.CommitAsync(cancellation);
+            progress(new RebuildProgress("completed", last, last));
+        }
+        finally
+        {
+            await shadow.DropAsync(connection, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Folds again, whole, every statement with events in the range, replacing its shadow rows.</summary>
+    private async Task RefoldAsync(NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, long after, long through, CancellationToken cancellation)
+    {
+        var changed = await events.StreamsChangedAsync(connection, after, through, cancellation);
+        foreach (var ids in changed.Chunk(CopyBatch))
+        {
+            await ShadowTables.ExecuteAsync(connection,
+                $"delete from {shadow.Shadow(_documents)} where id = any('{{{string.Join(',', ids)}}}'::uuid[]);" +
+                $"delete from {shadow.Shadow(StatementListTable.TableName)} where id = any('{{{string.Join(',', ids)}}}'::uuid[]);",
+                cancellation);
+            await CopyAsync(connection, shadow, await events.StreamsAsync(connection, ids, through, cancellation), cancellation);
+        }
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, ShadowTables shadow, IReadOnlyList<IReadOnlyList<IEvent>> streams, CancellationToken cancellation)
+    {
+        if (streams.Count == 0) return;
+        var serializer = store.Options.Serializer();
+        await using (var documents = await connection.BeginBinaryImportAsync(
+            $"copy {shadow.Shadow(_documents)} (id, data, mt_last_modified, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation))
+        {
+            foreach (var stream in streams)
+            {
+                var statement = Fold(stream);
+                await documents.StartRowAsync(cancellation);
+                await documents.WriteAsync(statement.Id, NpgsqlDbType.Uuid, cancellation);
+                await documents.WriteAsync(serializer.ToJson(statement), NpgsqlDbType.Jsonb, cancellation);
+                await documents.WriteAsync(statement.LastChangedAt, NpgsqlDbType.TimestampTz, cancellation);
+                await documents.WriteAsync(typeof(Statement).FullName!, NpgsqlDbType.Varchar, cancellation);
+                await documents.WriteAsync(statement.Version, NpgsqlDbType.Bigint, cancellation);
+            }
+            await documents.CompleteAsync(cancellation);
+        }
+
+        await using var list = await connection.BeginBinaryImportAsync(
+            $"copy {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name) from stdin (format binary)",
+            cancellation);
+        foreach (var row in streams.SelectMany(StatementListProjection.Fold))
+        {
+            await list.StartRowAsync(cancellation);
+            await list.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellation);
+            await list.WriteAsync(row.Content!.Country, NpgsqlDbType.Text, cancellation);
+            await list.WriteAsync(row.Content.Topics.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellation);
+            await list.WriteAsync(row.Status ?? StatementStatus.Recorded, NpgsqlDbType.Text, cancellation);
+            await list.WriteAsync(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date, cancellation);
+            await list.WriteAsync(row.RecordedSeq, NpgsqlDbType.Bigint, cancellation);
+            await list.WriteAsync(row.Content.Speaker.Name, NpgsqlDbType.Text, cancellation);
+        }
+        await list.CompleteAsync(cancellation);
+    }
+
+    /// <summary>A statement as its events leave it: the same Create and Apply the inline snapshot runs.</summary>
+    public static Statement Fold(IReadOnlyList<IEvent> stream)
+    {
+        var statement = Statement.Create((IEvent<StatementRecorded>)stream[0]);
+        foreach (var e in stream.Skip(1))
+        {
+            statement = e switch
+            {
+                IEvent<StatementCorrected> corrected => statement.Apply(corrected),
+                IEvent<SourceAdded> added => statement.Apply(added),
+                IEvent<StatementRetracted> retracted => statement.Apply(retracted),
+                _ => statement,
+            };
+        }
+        return statement;
+    }
+
+    private async Task<long> LastSequenceAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+}

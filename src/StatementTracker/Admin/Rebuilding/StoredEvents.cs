@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using StatementTracker.Statements;
+
+namespace StatementTracker.Admin.Rebuilding;
+
+/// <summary>
+/// Reads the statement events straight from the event store for a rebuild: whole streams in stream order
+/// (for building read models from nothing) or a range of sequence numbers (for catching up), each event
+/// with the metadata projections use (version, sequence, timestamp).
+/// </summary>
+public sealed class StoredEvents(IDocumentStore store)
+{
+    public const int PageSize = 20_000;
+
+    private readonly string _events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+
+    /// <summary>The sequence up to which every event is committed: the async daemon's high-water mark.</summary>
+    public async Task<long> SafeHighWaterMarkAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select coalesce((select last_seq_id from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name = 'HighWaterMark'), 0)",
+            connection);
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    /// <summary>Every stream with its events up to <paramref name="throughSequence"/>, in stream id order.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<IEvent>> StreamsAsync(
+        NpgsqlConnection connection, long throughSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        Guid? after = null;
+        while (true)
+        {
+            // A page ends within a stream; that stream is read again whole with the next page.
+            var page = await ReadAsync(connection,
+                $"""
+                 select stream_id, version, seq_id, timestamp, type, data from {_events}
+                 where seq_id <= $1 and ($2::uuid is null or stream_id > $2) and type = any($3)
+                 order by stream_id, version limit {PageSize}
+                 """,
+                [throughSequence, (object?)after ?? DBNull.Value, EventNames], cancellation);
+            if (page.Count == 0) yield break;
+            var complete = page.Count < PageSize ? page : page.TakeWhile(e => e.StreamId != page[^1].StreamId).ToList();
+            if (complete.Count == 0) complete = page; // one stream longer than a page: the per-statement event cap keeps this from happening
+            foreach (var stream in complete.GroupBy(e => e.StreamId)) yield return stream.ToArray();
+            if (page.Count < PageSize) yield break;
+            after = complete[^1].StreamId;
+        }
+    }
+
+    /// <summary>The statement events after <paramref name="afterSequence"/> up to <paramref name="throughSequence"/>, in order, a page at a time.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<IEvent>> RangeAsync(
+        NpgsqlConnection connection, long afterSequence, long throughSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var after = afterSequence;
+        while (after < throughSequence)
+        {
+            var page = await ReadAsync(connection,
+                $"select stream_id, version, seq_id, timestamp, type, data from {_events} where seq_id > $1 and seq_id <= $2 and type = any($3) order by seq_id limit {PageSize}",
+                [after, throughSequence, EventNames], cancellation);
+            if (page.Count == 0) yield break;
+            yield return page;
+            after = page[^1].Sequence;
+        }
+    }
+
+    /// <summary>The ids of the statements with events in the range.</summary>
+    public async Task<IReadOnlyList<Guid>> StreamsChangedAsync(NpgsqlConnection connection, long afterSequence, long throughSequence, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"select distinct stream_id from {_events} where seq_id > $1 and seq_id <= $2", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = throughSequence } },
+        };
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    /// <summary>The given streams whole, up to <paramref name="throughSequence"/>.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<IEvent>>> StreamsAsync(
+        NpgsqlConnection connection, IReadOnlyList<Guid> ids, long throughSequence, CancellationToken cancellation)
+    {
+        var events = await ReadAsync(connection,
+            $"select stream_id, version, seq_id, timestamp, type, data from {_events} where stream_id = any($1) and seq_id <= $2 and type = any($3) order by stream_id, version",
+            [ids.ToArray(), throughSequence, EventNames], cancellation);
+        return events.GroupBy(e => e.StreamId).Select(g => (IReadOnlyList<IEvent>)g.ToArray()).ToArray();
+    }
+
+    private static readonly string[] EventNames = Statements.Configuration.EventNames.Keys.ToArray();
+
+    private async Task<List<IEvent>> ReadAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        var serializer = store.Options.Serializer();
+        var events = new List<IEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var type = Statements.Configuration.EventNames[reader.GetString(4)];
+            var data = serializer.FromJson(type, reader, 5);
+            var e = Statements.Configuration.Wrap(data);
+            e.StreamId = reader.GetGuid(0);
+            e.Version = reader.GetInt64(1);
+            e.Sequence = reader.GetInt64(2);
+            e.Timestamp = reader.GetFieldValue<DateTimeOffset>(3);
+            events.Add(e);
+        }
+        return events;
+    }
+}

@@ -1,0 +1,18 @@
+namespace StatementTracker.Infrastructure;
+
+/// <summary>
+/// The gate every transaction that writes statements passes (a shared transaction-level advisory lock),
+/// and that a rebuild closes (the same lock, exclusive) for the moment it swaps a statement table: writers
+/// wait before they touch the table, so none writes into the table being replaced. Released at commit.
+/// </summary>
+public static class WriteGate
+{
+    /// <summary>The lock's two keys: our namespace (see <see cref="Statements.Recording.StatementWriter.LockNamespace"/>) and the gate.</summary>
+    private const string Keys = "1398033748, 0";
+
+    /// <summary>Passes the gate (waits only while a swap holds it).</summary>
+    public const string Pass = $"select pg_advisory_xact_lock_shared({Keys})";
+
+    /// <summary>Closes the gate until the transaction ends.</summary>
+    public const string Close = $"select pg_advisory_xact_lock({Keys})";
+}
