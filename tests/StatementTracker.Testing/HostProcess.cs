@@ -20,18 +20,7 @@ public static class HostProcess
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Directory,
-        };
-        start.Environment["ConnectionStrings__StatementTracker"] = connectionString;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        // Tests start from empty databases: the host may create the schema.
-        start.Environment["Database__AutoCreate"] = "CreateOrUpdate";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
+        using var process = Start(connectionString, environment, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         // Ends with the test's own time bound too, so a timed-out test leaves no process behind.
@@ -47,6 +36,23 @@ public static class HostProcess
             throw new TimeoutException($"'{string.Join(' ', arguments)}' did not finish within {Timeout.TotalMinutes} minutes.");
         }
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>Starts a command without waiting for it (to kill it midway); its output is redirected.</summary>
+    public static Process Start(string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory,
+        };
+        start.Environment["ConnectionStrings__StatementTracker"] = connectionString;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        // Tests start from empty databases: the host may create the schema.
+        start.Environment["Database__AutoCreate"] = "CreateOrUpdate";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        return Process.Start(start)!;
     }
 
     public static async Task<long> CountAsync(string connectionString, string sql)

@@ -84,6 +84,7 @@ public sealed class BulkStatementLoader(IDocumentStore store)
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand("set local statement_timeout = 0"),
                 new NpgsqlBatchCommand(WriteGate.Pass),
                 new NpgsqlBatchCommand($"select e.stream_id, e.data from {_schema}.mt_events e where e.stream_id = any($1) and e.version = 1")
                 {
@@ -94,6 +95,7 @@ public sealed class BulkStatementLoader(IDocumentStore store)
         var serializer = store.Options.Serializer();
         var stored = new Dictionary<Guid, StatementRecorded>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
+        // Past the gate's row (statements without rows, such as set, have no result to skip).
         await reader.NextResultAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) stored[reader.GetGuid(0)] = serializer.FromJson<StatementRecorded>(reader, 1);
         return stored;

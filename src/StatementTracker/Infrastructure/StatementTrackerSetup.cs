@@ -131,7 +131,9 @@ public static class StatementTrackerSetup
 
     /// <summary>
     /// The configured connection string, with a short connect timeout so that requests fail fast (503)
-    /// while the database is down instead of hanging.
+    /// while the database is down instead of hanging, and a server-side limit on every statement
+    /// (<c>Database:StatementTimeoutSeconds</c>, 15 by default) so no query holds a connection for long.
+    /// Bulk work (imports, rebuilds) lifts the limit on its own connections.
     /// </summary>
     public static string ConnectionString(IConfiguration configuration)
     {
@@ -140,6 +142,11 @@ public static class StatementTrackerSetup
                 $"No database configured: set ConnectionStrings:{ConnectionStringName} (environment variable ConnectionStrings__{ConnectionStringName}).");
         var builder = new NpgsqlConnectionStringBuilder(configured);
         builder.Timeout = Math.Min(builder.Timeout, 3);
+        var statementTimeout = configuration.GetValue("Database:StatementTimeoutSeconds", 15);
+        if (statementTimeout > 0) builder.Options = $"{builder.Options} -c statement_timeout={statementTimeout * 1000}".Trim();
         return builder.ConnectionString;
     }
+
+    /// <summary>For bulk work on a connection of its own: no statement time limit for the rest of the session.</summary>
+    public const string NoStatementTimeout = "set statement_timeout = 0";
 }

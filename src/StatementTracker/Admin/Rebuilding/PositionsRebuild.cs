@@ -194,6 +194,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
     {
         var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
+        await ShadowTables.ExecuteAsync(connection, Infrastructure.StatementTrackerSetup.NoStatementTimeout, cancellation);
         return connection;
     }
 }

@@ -29,6 +29,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
         var shadow = new ShadowTables(_schema, [StatementListTable.TableName, _documents]);
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
+        await ShadowTables.ExecuteAsync(connection, StatementTrackerSetup.NoStatementTimeout, cancellation);
         try
         {
             var built = await events.SafeHighWaterMarkAsync(connection, cancellation);

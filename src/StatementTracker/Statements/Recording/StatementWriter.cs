@@ -192,6 +192,7 @@ public sealed class StatementWriter(IDocumentStore store, IOptions<WriteOptions>
         };
         var serializer = session.DocumentStore.Options.Serializer();
         var stored = new Dictionary<Guid, (StatementRecorded, long)>();
+        // Past the gate's row and the locks' count (set has no result to skip).
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.NextResultAsync(cancellation);
         await reader.NextResultAsync(cancellation);
