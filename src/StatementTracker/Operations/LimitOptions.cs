@@ -28,4 +28,10 @@ public sealed class LimitOptions
 
     /// <summary>...and at once, after a quiet spell. Zero turns rate limiting off.</summary>
     public int Burst { get; set; } = 2000;
+
+    /// <summary>How many costly reads (see <see cref="HeavyReads"/>) the service answers at once, across all callers...</summary>
+    public int HeavyReadConcurrency { get; set; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>...and how many may wait for their turn; more answer 429.</summary>
+    public int HeavyReadQueue { get; set; } = 64;
 }

@@ -33,6 +33,7 @@ public static class RequestLimits
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     }));
+            rateLimiting.AddPolicy(HeavyReads.Policy, new HeavyReads(limits));
             rateLimiting.OnRejected = async (rejected, cancellation) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -106,3 +107,43 @@ public static class RequestLimits
 /// <summary>Marks an endpoint that takes many statements at once: its body may be up to <see cref="LimitOptions.MaxBatchBodyBytes"/>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class TakesBatchesAttribute : Attribute;
+
+/// <summary>
+/// The reads that cost the most (views at an earlier date or instant, worked out from every row visible in
+/// them; alignment across countries; substring searches; exact counts) share a concurrency limit across all
+/// callers, with a short queue: a flood of them waits or is turned away while writes and light reads go on.
+/// Endpoints opt in with <c>[EnableRateLimiting(HeavyReads.Policy)]</c>; the policy decides per request.
+/// </summary>
+public sealed class HeavyReads(LimitOptions limits) : IRateLimiterPolicy<string>
+{
+    public const string Policy = "heavy-reads";
+
+    /// <summary>How long a turned-away caller is asked to wait: costly reads take up to seconds.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (rejected, _) =>
+    {
+        rejected.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        await Results.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status429TooManyRequests,
+            Title = "Too many costly reads.",
+            Detail = $"The service answers {limits.HeavyReadConcurrency} costly reads (views at an earlier date or instant, alignment, " +
+                     $"searches, exact counts) at once, with {limits.HeavyReadQueue} waiting; retry after {RetryAfterSeconds} s.",
+        }).ExecuteAsync(rejected.HttpContext);
+    };
+
+    public RateLimitPartition<string> GetPartition(HttpContext context) =>
+        IsHeavy(context.Request)
+            ? RateLimitPartition.GetConcurrencyLimiter(Policy, _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = Math.Max(1, limits.HeavyReadConcurrency),
+                QueueLimit = Math.Max(0, limits.HeavyReadQueue),
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            })
+            : RateLimitPartition.GetNoLimiter("light");
+
+    public static bool IsHeavy(HttpRequest request) =>
+        request.Query.ContainsKey("asOf") || request.Query.ContainsKey("knownAt") || request.Query.ContainsKey("speaker")
+        || request.Query["count"] == "exact" || request.Path.Value?.Contains("/alignment", StringComparison.Ordinal) == true;
+}

@@ -110,3 +110,24 @@ public class OperationsTests(AppFixture app)
             text.ShouldNotContain(leak, Case.Insensitive);
     }
 }
+
+[Collection(HeavyReadsCollection.Name)]
+public class HeavyReadsTests(HeavyReadsFixture app)
+{
+    [BoundedFact]
+    public async Task costly_reads_share_a_concurrency_limit_that_turns_the_surplus_away_while_light_reads_go_on()
+    {
+        await app.Host.RecordAsync(StatementBodies.Valid());
+        // Costly reads (views at an earlier date) all at once, beside light ones (present views).
+        var heavy = Enumerable.Range(0, 40).Select(i => app.Host.SendAsync(HttpMethod.Get, $"/countries/JPN/positions?asOf=2024-0{1 + i % 9}", apiKey: null));
+        var light = Enumerable.Range(0, 10).Select(_ => app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: null));
+        var answers = await Task.WhenAll(heavy.Concat(light));
+
+        var turnedAway = answers.Take(40).Where(a => a.Status == 429).ToArray();
+        turnedAway.ShouldNotBeEmpty("40 costly reads at once are over a limit of 1 with no queue");
+        turnedAway[0].Body!["title"]!.GetValue<string>().ShouldBe("Too many costly reads.");
+        turnedAway[0].Response.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBe(2);
+        answers.Take(40).ShouldAllBe(a => a.Status == 200 || a.Status == 429);
+        answers.Skip(40).ShouldAllBe(a => a.Status == 200, "present views are light: never turned away");
+    }
+}

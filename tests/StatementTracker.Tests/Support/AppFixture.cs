@@ -87,6 +87,19 @@ public sealed class LimitsCollection : ICollectionFixture<LimitsFixture>
     public const string Name = "limits";
 }
 
+/// <summary>A host that answers one costly read at a time and queues none (and limits callers no more).</summary>
+public sealed class HeavyReadsFixture(TestDatabase database) : AppFixture(database)
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+        [new("Limits:HeavyReadConcurrency", "1"), new("Limits:HeavyReadQueue", "0")];
+}
+
+[CollectionDefinition(Name)]
+public sealed class HeavyReadsCollection : ICollectionFixture<HeavyReadsFixture>
+{
+    public const string Name = "heavy-reads";
+}
+
 /// <summary>A host configured so that reads need the reader role.</summary>
 public sealed class ReaderOnlyFixture(TestDatabase database) : AppFixture(database)
 {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using StatementTracker.Operations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
@@ -21,6 +23,7 @@ public static class GetCountryAlignmentEndpoint
 {
     public const int DefaultMinCommonTopics = 3;
 
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/countries/{code}/alignment")]
     public static async Task<IResult> Get(
         string code, string? minCommonTopics, string? asOf, string? knownAt,

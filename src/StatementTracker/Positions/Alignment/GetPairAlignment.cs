@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using StatementTracker.Operations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
@@ -24,6 +26,7 @@ public static class GetPairAlignmentEndpoint
 {
     public const int MaxTopics = 100;
 
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/countries/{a}/alignment/{b}")]
     public static async Task<IResult> Get(
         string a, string b, string? topics, string? asOf, string? knownAt,

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using StatementTracker.Operations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
@@ -25,6 +27,7 @@ public sealed record TopicAlignment(
 /// </summary>
 public static class GetTopicAlignmentEndpoint
 {
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/topics/{topic}/alignment")]
     public static async Task<IResult> Get(
         string topic, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using StatementTracker.Operations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
@@ -18,6 +20,7 @@ public sealed record CountryPositions(
 /// </summary>
 public static class GetCountryPositionsEndpoint
 {
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/countries/{code}/positions")]
     public static async Task<IResult> Get(
         string code, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using StatementTracker.Operations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
@@ -28,6 +30,7 @@ public sealed record TopicOverview(
 /// <summary><c>GET /topics/{topic}/positions</c>, optionally <c>asOf</c> a stated date and as <c>knownAt</c> an earlier instant.</summary>
 public static class GetTopicOverviewEndpoint
 {
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/topics/{topic}/positions")]
     public static async Task<IResult> Get(
         string topic, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public sealed record TopicPosition(
 /// </summary>
 public static class GetTopicPositionEndpoint
 {
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/countries/{code}/positions/{topic}")]
     public static async Task<IResult> Get(
         string code, string topic, string? asOf, string? knownAt, string? historyLimit,
@@ -54,12 +56,14 @@ public static class GetTopicPositionEndpoint
             summary.LastShift, history.Items, history.Next, shifts.Items, shifts.Next));
     }
 
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/countries/{code}/positions/{topic}/history")]
     public static Task<IResult> GetHistory(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,
         IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation) =>
         PageAsync(code, topic, asOf, knownAt, cursor, limit, session, limits.Value, PositionQueries.HistoryAsync, cancellation);
 
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/countries/{code}/positions/{topic}/shifts")]
     public static Task<IResult> GetShifts(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,

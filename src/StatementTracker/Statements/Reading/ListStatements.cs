@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class ListStatementsEndpoint
     public const string AnyStatus = "all";
     public const string ExactCount = "exact";
 
+    [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/statements")]
     public static async Task<IResult> Get(
         string? country, string? topic, string? speaker, string? from, string? to, string? status, string? cursor, string? pageSize, string? count,
