@@ -1,162 +1,195 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using Marten;
+using StatementTracker.Benchmarks;
 using StatementTracker.Infrastructure;
 using StatementTracker.Statements;
 using StatementTracker.Testing;
-using StatementTracker.Vocabulary;
 
-// A country with a long history: STATEMENTS statements for one country over 20 topics, recorded out
-// of order, a tenth of them corrected and a fiftieth retracted, beside a smaller crowd of others.
-var statements = args.Length > 0 ? int.Parse(args[0]) : 100_000;
-const string Country = "JPN";
-string[] topics = [.. Enumerable.Range(0, 20).Select(i => $"topic-{i:D2}")];
-string[] stances = [.. Stances.Codes];
-string[] otherCountries = ["CHN", "RUS", "USA", "PHL", "KAZ", "IND", "AUS", "KOR", "VNM", "IDN"];
-var random = new Random(20240704);
+// StatementTracker's speed beside PostgreSQL's own, in one run on one machine, from synthetic data.
+// `--quick` runs a smaller corpus and shorter phases for a first look. Asserts nothing: it prints a table.
+var quick = args.Contains("--quick");
+var statements = quick ? 50_000 : 1_000_000;
+var phase = TimeSpan.FromSeconds(quick ? 5 : 15);
+var readPhase = TimeSpan.FromSeconds(quick ? 3 : 8);
+const int Clients = 16;
+var rows = new List<(string Section, string What, string Figure, string Note)>();
+void Row(string section, string what, string figure, string note = "") { rows.Add((section, what, figure, note)); Console.WriteLine($"  {what}: {figure} {note}"); }
+static string Rate(double perSecond) => $"{perSecond:N0}/s";
+static string Ms(double ms) => ms < 10 ? $"{ms:F1}" : $"{ms:F0}";
+static string Mib(long bytes) => $"{bytes / 1024.0 / 1024:N0} MiB";
 
-Console.WriteLine($"StatementTracker benchmark: {statements:N0} statements for {Country}, {Environment.ProcessorCount} cores");
+Console.WriteLine($"StatementTracker benchmark: {statements:N0} statements{(quick ? " (quick)" : "")}");
 await using var database = new TestDatabase();
 await database.InitializeAsync();
-var connectionString = await database.CreateDatabaseAsync("benchmark");
+var service = new Dictionary<string, string> { ["Limits:Burst"] = "0", ["Database:AutoCreate"] = "CreateOrUpdate" };
 
-// Schema first, from the service itself; then write the history straight into the event store.
-await using (var first = new ServiceNode(connectionString, "benchmark-schema")) await first.StartAsync();
+// 1. PostgreSQL's own limits, with the same payloads.
+Console.WriteLine("limits");
+var limitsDb = await database.CreateDatabaseAsync("limits");
+var payloadCorpus = new Corpus(seed: 1);
+var payloads = Enumerable.Range(0, Math.Min(statements, 200_000)).Select(i => payloadCorpus.Next(i).ToJsonString()).ToArray();
+var rawInsert = await Measure.RawInsertsPerSecondAsync(limitsDb, payloads, Clients, phase);
+Row("limits", $"raw single-row INSERT, {Clients} connections", Rate(rawInsert));
+var rawCopy = await Measure.RawCopyPerSecondAsync(limitsDb, payloads);
+Row("limits", "raw binary COPY", Rate(rawCopy), $"({payloads.Length:N0} rows)");
 
-using var store = DocumentStore.For(options => options.ConfigureStore(connectionString));
-var ids = new List<(Guid Id, StatementContent Content)>();
-var load = Stopwatch.StartNew();
-DateTimeOffset knownMidway = default;
-for (var batch = 0; batch < statements / 1000 + 1; batch++)
-{
-    await using var session = store.LightweightSession();
-    var inBatch = Math.Min(1000, statements - batch * 1000) + (batch % 10 == 0 ? 100 : 0);
-    for (var i = 0; i < inBatch; i++)
+// 2. Ingest over HTTP, on a database of its own.
+Console.WriteLine("ingest");
+await using var ingestNode = new ServiceNode(await database.CreateDatabaseAsync("ingest"), "bench-ingest", service);
+await ingestNode.StartAsync();
+Row("start", "process start to first 200 (empty database)", $"{ingestNode.StartedIn.TotalMilliseconds:N0} ms");
+using var ingest = ingestNode.CreateClient(TimeSpan.FromMinutes(2));
+var singles = new Corpus(seed: 2);
+var ((single, singleLatency), ingestPeak) = await Measure.WatchingMemoryAsync(ingestNode, () =>
+    Measure.ClosedLoopAsync(ingest, Clients, phase, i => new HttpRequestMessage(HttpMethod.Post, "/statements")
     {
-        var mine = i < 1000 && batch * 1000 + i < statements;
-        var stance = stances[random.Next(stances.Length)];
-        var content = new StatementContent(
-            new Speaker($"Speaker {random.Next(200)}", "Spokesperson"),
-            mine ? Country : otherCountries[random.Next(otherCountries.Length)],
-            [topics[random.Next(topics.Length)]],
-            $"position {batch}-{i} ({stance})",
-            stance,
-            PartialDate.OfDay(new DateOnly(2000, 1, 1).AddDays(random.Next(9000))),
-            random.Next(4) == 0 ? "A verbatim quote of moderate length, as reports give them." : null,
-            ["CHN"],
-            "press conference");
-        var id = Guid.CreateVersion7();
-        session.Events.StartStream<Statement>(id, new StatementRecorded(id, content, [new Source("Kyodo", $"https://kyodo.example/{id}", null)], "benchmark"));
-        if (mine) ids.Add((id, content));
-    }
-    await session.SaveChangesAsync();
-    if (batch == statements / 2000) knownMidway = DateTimeOffset.UtcNow;
-}
-var recorded = load.Elapsed;
-
-var changes = Stopwatch.StartNew();
-int corrections = 0, retractions = 0;
-foreach (var chunk in ids.Where((_, i) => i % 10 == 0).Chunk(1000))
-{
-    await using var session = store.LightweightSession();
-    foreach (var (id, content) in chunk)
+        Content = new StringContent(singles.Next(i).ToJsonString(), Encoding.UTF8, "application/json"),
+    }));
+Row("ingest", $"single POST /statements, {Clients} clients", Rate(single),
+    $"p50 {Ms(singleLatency.Percentile(50))} ms, p95 {Ms(singleLatency.Percentile(95))} ms, p99 {Ms(singleLatency.Percentile(99))} ms, {singleLatency.Errors} errors");
+var batches = new Corpus(seed: 3);
+var ((batch, batchLatency), batchPeak) = await Measure.WatchingMemoryAsync(ingestNode, () =>
+    Measure.ClosedLoopAsync(ingest, 4, phase, i => new HttpRequestMessage(HttpMethod.Post, "/statements/batch")
     {
-        if (random.Next(5) == 0)
-        {
-            session.Events.Append(id, new StatementRetracted(id, "misattributed", "benchmark"));
-            retractions++;
-        }
-        else
-        {
-            var after = content with { StatedOn = PartialDate.OfDay(content.StatedOn.FirstDay.AddDays(-3)), Stance = Stances.Concern };
-            session.Events.Append(id, new StatementCorrected(id, content, after, "re-dated", "benchmark"));
-            corrections++;
-        }
-    }
-    await session.SaveChangesAsync();
-}
-var changed = changes.Elapsed;
+        Content = new StringContent(string.Join('\n', Enumerable.Range(0, 1000).Select(j => batches.Next(i * 1000 + j).ToJsonString())), Encoding.UTF8, "application/x-ndjson"),
+    }, weight: 1000));
+Row("ingest", "POST /statements/batch of 1,000, 4 clients", Rate(batch),
+    $"per batch p50 {Ms(batchLatency.Percentile(50))} ms, p99 {Ms(batchLatency.Percentile(99))} ms, {batchLatency.Errors} errors");
+Row("memory", "service peak RSS during ingest", Mib(Math.Max(ingestPeak, batchPeak)));
+await ingestNode.DisposeAsync();
 
-// The service catches up on all of it, as after a deploy onto an existing store.
-await using var node = new ServiceNode(connectionString, "benchmark", new Dictionary<string, string> { ["Limits:Burst"] = "0" });
+// 3. The import command, on the corpus database.
+Console.WriteLine("import");
+var corpusDb = await database.CreateDatabaseAsync("corpus");
+var corpusFile = Corpus.WriteFile(statements, seed: 4);
+var importClock = Stopwatch.StartNew();
+var (importExit, importOutput) = await HostProcess.RunAsync(corpusDb, service.ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value), "import", corpusFile);
+var imported = importClock.Elapsed;
+if (importExit != 0) throw new InvalidOperationException($"import failed: {importOutput}");
+Row("ingest", $"import command, {statements:N0} statements from JSON Lines", Rate(statements / imported.TotalSeconds), $"({imported.TotalSeconds:N1} s, start-up included)");
+
+// 4. The projections catch up from zero on the imported events.
+Console.WriteLine("projections");
+await using var node = new ServiceNode(corpusDb, "bench-corpus", service);
+var catchUpClock = Stopwatch.StartNew();
 await node.StartAsync();
-using var client = node.CreateClient(TimeSpan.FromMinutes(5));
-async Task<long> LagAsync()
+Row("start", $"process start to first 200 ({statements:N0} statements stored)", $"{node.StartedIn.TotalMilliseconds:N0} ms");
+using var client = node.CreateClient(TimeSpan.FromMinutes(2));
+async Task<(long Position, long HighWaterMark, JsonNode Projection)> PositionsAsync()
 {
     var overview = await client.GetFromJsonAsync<JsonObject>("/admin/projections");
-    return overview!["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "PositionHistory")!["lag"]!.GetValue<long>();
+    var projection = overview!["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "PositionHistory")!;
+    return (projection["position"]!.GetValue<long>(), overview["highWaterMark"]!.GetValue<long>(), projection);
 }
-var catchUp = Stopwatch.StartNew();
-while (await LagAsync() > 0) await Task.Delay(200);
-var caughtUp = catchUp.Elapsed;
-
-Console.WriteLine();
-Console.WriteLine($"load: {ids.Count:N0} statements for {Country} (+ others) recorded in {recorded.TotalSeconds:F1} s; " +
-                  $"{corrections:N0} corrections and {retractions:N0} retractions in {changed.TotalSeconds:F1} s");
-Console.WriteLine($"projection catch-up from zero: {caughtUp.TotalSeconds:F1} s");
-Console.WriteLine();
-Console.WriteLine($"{"read",-62} {"p50 ms",8} {"p95 ms",8} {"max ms",8} {"KiB",8}");
-
-async Task Time(string name, string url, int runs = 20)
+var events = await Measure.ScalarAsync<long>(corpusDb, "select count(*) from public.mt_events");
+var (_, catchUpPeak) = await Measure.WatchingMemoryAsync(node, async () =>
 {
-    await client.GetAsync(url); // warm
-    var times = new List<double>();
-    long size = 0;
-    for (var i = 0; i < runs; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        using var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsByteArrayAsync();
-        times.Add(clock.Elapsed.TotalMilliseconds);
-        size = body.Length;
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
-    }
-    times.Sort();
-    Console.WriteLine($"{name,-62} {times[runs / 2],8:F1} {times[(int)(runs * 0.95)],8:F1} {times[^1],8:F1} {size / 1024.0,8:F0}");
-}
-
-var knownAt = Uri.EscapeDataString(knownMidway.ToString("O"));
-var sample = ids[ids.Count / 3].Id;
-await Time($"country, all 20 topics, now", $"/countries/{Country}/positions");
-await Time($"country, all topics, historyLimit=100", $"/countries/{Country}/positions?historyLimit=100");
-await Time($"country, all topics, asOf=2010", $"/countries/{Country}/positions?asOf=2010&historyLimit=100");
-await Time($"country, all topics, knownAt=midway", $"/countries/{Country}/positions?knownAt={knownAt}&historyLimit=100");
-await Time($"country, one topic (~{statements / 20:N0} statements), now", $"/countries/{Country}/positions/topic-07");
-await Time($"country, one topic, asOf + knownAt", $"/countries/{Country}/positions/topic-07?asOf=2015&knownAt={knownAt}");
-await Time($"topic overview, now", "/topics/topic-07/positions");
-await Time($"topic overview, knownAt=midway", $"/topics/topic-07/positions?knownAt={knownAt}");
-await Time($"statement list, country filter, page 1", $"/statements?country={Country}&pageSize=100");
-await Time($"statement list, country + topic + dates, page 50", $"/statements?country={Country}&topic=topic-07&from=2005&to=2020&page=50&pageSize=20");
-await Time($"statement by id, knownAt", $"/statements/{sample}?knownAt={knownAt}");
-await Time($"statement history", $"/statements/{sample}/history");
-
-// Writes over HTTP, 16 clients.
-var writes = 4000;
-var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-var writeClock = Stopwatch.StartNew();
-await Parallel.ForEachAsync(Enumerable.Range(0, writes), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-{
-    var clock = Stopwatch.StartNew();
-    using var response = await client.PostAsJsonAsync("/statements", StatementBodies.Valid(topics[i % topics.Length], Country, "2024-07-04"));
-    response.EnsureSuccessStatusCode();
-    latencies.Add(clock.Elapsed.TotalMilliseconds);
+    while ((await PositionsAsync()).Position < events) await Task.Delay(100);
+    return true;
 });
-var writeTime = writeClock.Elapsed;
-var sorted = latencies.Order().ToArray();
-Console.WriteLine();
-Console.WriteLine($"writes: {writes:N0} POST /statements from 16 clients in {writeTime.TotalSeconds:F1} s = {writes / writeTime.TotalSeconds:F0}/s; " +
-                  $"p50 {sorted[writes / 2]:F1} ms, p99 {sorted[(int)(writes * 0.99)]:F1} ms");
-while (await LagAsync() > 0) await Task.Delay(100);
+var catchUp = events / catchUpClock.Elapsed.TotalSeconds;
+using var store = DocumentStore.For(options => options.ConfigureStore(corpusDb));
+var serializer = store.Options.Serializer();
+var rawRead = await Measure.RawReadPerSecondAsync(corpusDb, (type, json) =>
+    serializer.FromJson(Configuration.EventNames[type], new MemoryStream(Encoding.UTF8.GetBytes(json))));
+Row("limits", "raw sequential read of the stored events, deserialised", Rate(rawRead));
+Row("projections", $"catch-up from zero ({events:N0} events, start-up included)", Rate(catchUp));
+Row("memory", "service peak RSS during catch-up", Mib(catchUpPeak));
 
-var rebuild = Stopwatch.StartNew();
-(await client.PostAsync("/admin/projections/PositionHistory/rebuild", null)).EnsureSuccessStatusCode();
-while (true)
+// Corrections and retractions over HTTP, so that views at an earlier instant differ from the present.
+var knownAt = DateTimeOffset.UtcNow;
+var jpn = await client.GetFromJsonAsync<JsonObject>("/statements?country=JPN&pageSize=100");
+var changed = 0;
+for (string? cursor = null; changed < (quick ? 500 : 5_000);)
 {
-    var overview = await client.GetFromJsonAsync<JsonObject>("/admin/projections");
-    var last = overview!["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "PositionHistory")!["lastRebuild"];
-    if (last?["status"]?.GetValue<string>() is "completed" or "failed") break;
-    await Task.Delay(200);
+    var page = await client.GetFromJsonAsync<JsonObject>($"/statements?country=JPN&pageSize=100{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
+    await Parallel.ForEachAsync(page!["items"]!.AsArray().Where((_, i) => i % 5 == 0), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (item, _) =>
+    {
+        var id = item!["id"]!.GetValue<Guid>();
+        using var response = Interlocked.Increment(ref changed) % 5 == 0
+            ? await client.PostAsJsonAsync($"/statements/{id}/retraction", new { reason = "misattributed (synthetic)" })
+            : await client.PostAsJsonAsync($"/statements/{id}/corrections", new { expectedVersion = 1, reason = "re-coded (synthetic)", stance = "concern" });
+    });
+    cursor = page["next"]?.GetValue<string>();
+    if (cursor is null) break;
 }
-Console.WriteLine($"rebuild of PositionHistory over all events: {rebuild.Elapsed.TotalSeconds:F1} s");
-Console.WriteLine($"service resident memory after all of it: {node.ResidentBytes() / (1024 * 1024)} MiB");
+_ = jpn;
+while ((await PositionsAsync()) is var p && p.Position < p.HighWaterMark) await Task.Delay(100);
+
+// 5. Reads at a steady rate, at the corpus's full size.
+Console.WriteLine("reads");
+var asOf = "2012-06-30";
+var at = Uri.EscapeDataString(knownAt.ToString("O"));
+var busiest = Corpus.BigCountryTopics[0];
+var partner = Corpus.CountryCodes[1];
+(string Name, string Url)[] reads =
+[
+    ("country summary (JPN, 20 topics)", "/countries/JPN/positions"),
+    ("a topic's latest page (JPN)", $"/countries/JPN/positions/{busiest}"),
+    ("topic overview", $"/topics/{busiest}/positions"),
+    ("pairwise alignment", $"/countries/JPN/alignment/{partner}"),
+    ("topic alignment", $"/topics/{busiest}/alignment"),
+    ("statement list, page of 20 (JPN)", "/statements?country=JPN"),
+    ("statement list, page of 20", "/statements"),
+];
+var (_, readPeak) = await Measure.WatchingMemoryAsync(node, async () =>
+{
+    foreach (var (name, url) in reads)
+    {
+        foreach (var (variant, suffix) in new[] { ("", ""), (" asOf", $"asOf={asOf}"), (" knownAt", $"knownAt={at}") })
+        {
+            if (url.StartsWith("/statements") && suffix.Length > 0) continue;
+            var full = suffix.Length == 0 ? url : $"{url}{(url.Contains('?') ? "&" : "?")}{suffix}";
+            var (latency, bytes) = await Measure.SteadyAsync(client, full, perSecond: 20, readPhase);
+            Row("reads", name + variant, $"p50 {Ms(latency.Percentile(50))} ms, p99 {Ms(latency.Percentile(99))} ms", $"{bytes / 1024.0:N1} KiB{(latency.Errors > 0 ? $", {latency.Errors} errors" : "")}");
+        }
+    }
+    return true;
+});
+Row("memory", "service peak RSS during reads", Mib(readPeak));
+
+// 6. Rebuilds, beside the live read models.
+Console.WriteLine("rebuilds");
+var rebuildRates = new Dictionary<string, double>();
+foreach (var projection in new[] { "PositionHistory", "Statement" })
+{
+    var total = await Measure.ScalarAsync<long>(corpusDb, "select count(*) from public.mt_events");
+    var clock = Stopwatch.StartNew();
+    (await client.PostAsync($"/admin/projections/{projection}/rebuild", null)).EnsureSuccessStatusCode();
+    while (true)
+    {
+        await Task.Delay(200);
+        var overview = await client.GetFromJsonAsync<JsonObject>("/admin/projections");
+        var status = overview!["projections"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == projection)!["lastRebuild"]?["status"]?.GetValue<string>();
+        if (status == "completed") break;
+        if (status == "failed") throw new InvalidOperationException($"the {projection} rebuild failed");
+    }
+    rebuildRates[projection] = total / clock.Elapsed.TotalSeconds;
+    Row("projections", $"rebuild of {projection} ({total:N0} events)", Rate(rebuildRates[projection]), $"({clock.Elapsed.TotalSeconds:N1} s)");
+}
+Row("memory", "service peak RSS over its life (VmHWM)", Mib(node.PeakResidentBytes() ?? 0));
+
+// The table, with the machine and the ratios the targets are set in.
+var postgres = await Measure.ScalarAsync<string>(limitsDb, "show server_version");
+var memory = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+var report = new StringBuilder();
+report.AppendLine($"Machine: {Environment.ProcessorCount} cores, {long.Parse(memory) / 1024 / 1024} GiB, {RuntimeInformation.OSDescription.Trim()}, " +
+                  $"PostgreSQL {postgres} (fsync on, one cluster on the same machine), .NET {Environment.Version}; {statements:N0} statements{(quick ? " (--quick)" : "")}.");
+report.AppendLine();
+report.AppendLine("| section | measured | figure | note |");
+report.AppendLine("|---|---|---|---|");
+foreach (var (section, what, figure, note) in rows) report.AppendLine($"| {section} | {what} | {figure} | {note} |");
+report.AppendLine();
+report.AppendLine("| ratio | measured | target |");
+report.AppendLine("|---|---|---|");
+report.AppendLine($"| single POST / raw INSERT | {single / rawInsert:P0} | at least 40% |");
+report.AppendLine($"| batch / raw COPY | {batch / rawCopy:P0} | at least 25% |");
+report.AppendLine($"| import / raw COPY | {statements / imported.TotalSeconds / rawCopy:P0} | at least 25% |");
+report.AppendLine($"| catch-up / raw read | {catchUp / rawRead:P0} | at least 30% |");
+foreach (var (projection, rate) in rebuildRates) report.AppendLine($"| rebuild of {projection} / raw read | {rate / rawRead:P0} | at least 30% |");
+Console.WriteLine();
+Console.WriteLine(report);

@@ -31,12 +31,20 @@ public sealed class ServiceNode : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>The process's resident memory in bytes (Linux), or null when it is not running.</summary>
-    public long? ResidentBytes()
+    public long? ResidentBytes() => Status("VmRSS:");
+
+    /// <summary>The most resident memory the process has had since it started (Linux), or null when it is not running.</summary>
+    public long? PeakResidentBytes() => Status("VmHWM:");
+
+    /// <summary>How long the last start took, from starting the process to its first answer.</summary>
+    public TimeSpan StartedIn { get; private set; }
+
+    private long? Status(string field)
     {
         if (_process is not { HasExited: false } process) return null;
         var status = $"/proc/{process.Id}/status";
         if (!File.Exists(status)) return null;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
@@ -76,17 +84,22 @@ public sealed class ServiceNode : IAsyncDisposable
 
         using var client = CreateClient(TimeSpan.FromSeconds(2));
         var clock = Stopwatch.StartNew();
+        var started = _process.StartTime.ToUniversalTime();
         while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(90)))
         {
             if (_process.HasExited) throw new InvalidOperationException($"Node {Name} exited with {_process.ExitCode}; see {LogFile}");
             try
             {
-                if ((await client.GetAsync("/health/live")).IsSuccessStatusCode) return;
+                if ((await client.GetAsync("/health/live")).IsSuccessStatusCode)
+                {
+                    StartedIn = DateTime.UtcNow - started;
+                    return;
+                }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
             }
-            await Task.Delay(200);
+            await Task.Delay(10);
         }
         throw new TimeoutException($"Node {Name} did not start; see {LogFile}");
     }
@@ -105,6 +118,7 @@ public sealed class ServiceNode : IAsyncDisposable
     {
         Kill();
         _process?.Dispose();
+        _process = null;
         await Task.CompletedTask;
     }
 

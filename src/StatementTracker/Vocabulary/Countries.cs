@@ -36,6 +36,9 @@ public static class Countries
         .Concat(Organisations.Select(o => (Alpha3: o.Code, o.Name)))
         .ToFrozenDictionary(x => x.Alpha3, x => x.Name);
 
+    /// <summary>Every country's canonical code (ISO 3166-1 alpha-3), in code order.</summary>
+    public static IReadOnlyList<string> CountryCodes { get; } = CountryList.All.Select(c => c.Alpha3).Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>The canonical code for a code or English name, or null when it is not one we know.</summary>
     public static string? Normalise(string? codeOrName) =>
         codeOrName is null ? null : CodeByName.GetValueOrDefault(Key(codeOrName));
