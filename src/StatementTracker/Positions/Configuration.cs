@@ -14,6 +14,7 @@ public static class Configuration
     {
         var schema = options.DatabaseSchemaName;
         options.Storage.ExtendedSchemaObjects.Add(PositionEntriesTable.Define(schema));
+        options.Storage.ExtendedSchemaObjects.Add(PositionShiftsTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(PositionSummariesTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.DefineProgress(schema));
@@ -23,6 +24,7 @@ public static class Configuration
             async.BatchSize = BatchSize;
             // A rebuild starts from empty position tables; raised shifts stay, so a replay raises none again.
             async.DeleteDataInTableOnTeardown(PositionEntriesTable.QualifiedName(schema));
+            async.DeleteDataInTableOnTeardown(PositionShiftsTable.QualifiedName(schema));
             async.DeleteDataInTableOnTeardown(PositionSummariesTable.QualifiedName(schema));
         });
     }

@@ -13,6 +13,7 @@ public static class PositionBatchSql
     public static string Function(string schema)
     {
         var entries = PositionEntriesTable.QualifiedName(schema);
+        var shifts = PositionShiftsTable.QualifiedName(schema);
         var summaries = PositionSummariesTable.QualifiedName(schema);
         var raised = RaisedShiftsTable.QualifiedName(schema);
         var raisedThrough = RaisedShiftsTable.ProgressName(schema);
@@ -28,30 +29,30 @@ public static class PositionBatchSql
             declare
               raising boolean;
               c_country text[]; c_topic text[]; c_from date[]; c_precision smallint[]; c_seq bigint[]; c_substantive boolean[];
-              c_had_shift int[];
-              s_country text[]; s_topic text[]; s_delta int[];
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
               i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
+              s_country text[]; s_topic text[]; s_delta int[];
             begin
               -- Shifts are raised once per event: a replay of events already seen (a rebuild) raises none.
               select raise_shifts and coalesce(max(through_seq), 0) < batch_seq into raising from {{raisedThrough}};
               insert into {{raisedThrough}} as p (id, through_seq) values (1, batch_seq)
               on conflict (id) do update set through_seq = greatest(p.through_seq, excluded.through_seq);
 
-              -- 1. Close the present rows of corrected and retracted statements. A shift belongs to the present
-              --    view only, so a closed row keeps none (and a rebuild, whatever its batches, gives the same rows).
+              -- 1. Close the present rows of corrected and retracted statements; their shifts go with them.
               with closed as (
-                update {{entries}} e set known_until = before.at, shift_from = null
-                from (
-                  select o.statement_id, o.topic, o.revision, o.shift_from, c.at
-                  from unnest(close_ids, close_at) as c(statement_id, at)
-                  join {{entries}} o on o.statement_id = c.statement_id and o.known_until is null) before
-                where e.statement_id = before.statement_id and e.topic = before.topic and e.revision = before.revision
-                returning e.country, e.topic, e.stated_from, e.stated_precision, e.recorded_seq, e.substantive,
-                  (before.shift_from is not null)::int as had_shift)
+                update {{entries}} e set known_until = c.at
+                from unnest(close_ids, close_at) as c(statement_id, at)
+                where e.statement_id = c.statement_id and e.known_until is null
+                returning e.statement_id, e.topic, e.revision, e.country, e.stated_from, e.stated_precision, e.recorded_seq, e.substantive),
+              unshifted as (
+                delete from {{shifts}} s using closed c
+                where s.statement_id = c.statement_id and s.topic = c.topic and s.revision = c.revision
+                returning s.country, s.topic)
               select array_agg(country), array_agg(topic), array_agg(stated_from), array_agg(stated_precision),
-                     array_agg(recorded_seq), array_agg(substantive), array_agg(had_shift)
-              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive, c_had_shift
+                     array_agg(recorded_seq), array_agg(substantive),
+                     (select array_agg(country) from unshifted), (select array_agg(topic) from unshifted),
+                     (select array_agg(-1) from unshifted)
+              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive, s_country, s_topic, s_delta
               from closed;
 
               -- 2. Insert the new rows. A corrected statement keeps its place in recording order.
@@ -77,6 +78,7 @@ public static class PositionBatchSql
 
               -- 3. Recompute the shift of every present substantive row whose previous substantive row may have
               --    changed: the rows inserted, and the first one after each substantive row that came or went.
+              --    Only what changed is written: a shift that appears or changes (and is raised), or one that goes.
               with changed_keys as (
                 select country, topic, stated_from, stated_precision, recorded_seq
                 from unnest(c_country, c_topic, c_from, c_precision, c_seq, c_substantive)
@@ -100,52 +102,59 @@ public static class PositionBatchSql
                   order by e.stated_from, e.stated_precision, e.recorded_seq
                   limit 1) n),
               recomputed as (
-                select e.statement_id, e.topic, e.revision, e.shift_from as before,
+                select e.statement_id, e.topic, e.revision, e.country, e.stated_from, e.stated_precision, e.recorded_seq,
+                  e.stance, e.stated_on, s.shift_from as before,
                   (select case when p.stance <> e.stance then p.stance end
                    from {{entries}} p
                    where p.country = e.country and p.topic = e.topic and p.known_until is null and p.substantive
                      and (p.stated_from, p.stated_precision, p.recorded_seq) < (e.stated_from, e.stated_precision, e.recorded_seq)
                    order by p.stated_from desc, p.stated_precision desc, p.recorded_seq desc
                    limit 1) as shift_from
-                from dirty d join {{entries}} e using (statement_id, topic, revision)
+                from dirty d
+                join {{entries}} e using (statement_id, topic, revision)
+                left join {{shifts}} s using (statement_id, topic, revision)
                 where e.known_until is null),
-              updated as (
-                update {{entries}} e set shift_from = r.shift_from
-                from recomputed r
-                where e.statement_id = r.statement_id and e.topic = r.topic and e.revision = r.revision
-                  and e.shift_from is distinct from r.shift_from
-                returning e.statement_id, e.topic, e.revision, e.country, e.shift_from, e.stance, e.stated_on,
-                  (e.shift_from is not null)::int - (r.before is not null)::int as shift_delta),
+              changed as (
+                select * from recomputed where shift_from is distinct from before),
+              gone as (
+                delete from {{shifts}} s using changed c
+                where s.statement_id = c.statement_id and s.topic = c.topic and s.revision = c.revision and c.shift_from is null),
+              written as (
+                insert into {{shifts}} as s (statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, shift_from)
+                select statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, shift_from
+                from changed where shift_from is not null
+                on conflict (statement_id, topic, revision) do update set shift_from = excluded.shift_from),
               raised as (
                 insert into {{raised}} (id, country, topic, statement_id, revision, shift_from, shift_to, stated_on, raised_at)
-                select md5(u.statement_id::text || '|' || u.topic || '|' || u.revision || '|' || u.shift_from || '|' || batch_seq)::uuid,
-                  u.country, u.topic, u.statement_id, u.revision, u.shift_from, u.stance, u.stated_on, batch_at
-                from updated u
-                where raising and u.shift_from is not null
+                select md5(c.statement_id::text || '|' || c.topic || '|' || c.revision || '|' || c.shift_from || '|' || batch_seq)::uuid,
+                  c.country, c.topic, c.statement_id, c.revision, c.shift_from, c.stance, c.stated_on, batch_at
+                from changed c
+                where raising and c.shift_from is not null
                 on conflict (id) do nothing)
-              select array_agg(country), array_agg(topic), array_agg(shift_delta) into s_country, s_topic, s_delta
-              from updated where shift_delta <> 0;
+              select coalesce(s_country, '{}') || array_agg(country), coalesce(s_topic, '{}') || array_agg(topic),
+                     coalesce(s_delta, '{}') || array_agg((shift_from is not null)::int - (before is not null)::int)
+              into s_country, s_topic, s_delta
+              from changed;
 
               -- 4. Refresh the summary of every country and topic touched: the totals by what came and went,
               --    the current entry and the last shift by index lookups.
               with deltas as (
                 select country, topic, sum(history)::int as delta, sum(shifts)::int as shifts_delta from (
-                  select country, topic, -1 as history, -had_shift as shifts from unnest(c_country, c_topic, c_had_shift) as c(country, topic, had_shift)
+                  select country, topic, -1 as history, 0 as shifts from unnest(c_country, c_topic) as c(country, topic)
                   union all
                   select country, topic, 1, 0 from unnest(i_country, i_topic) as i(country, topic)
                   union all
                   select country, topic, 0, delta from unnest(s_country, s_topic, s_delta) as s(country, topic, delta)) d
                 group by country, topic),
               refreshed as (
-                select d.country, d.topic, d.delta,
+                select d.country, d.topic, d.delta, d.shifts_delta,
                   coalesce(s.statement_id, a.statement_id) as current_statement_id,
                   coalesce(s.revision, a.revision) as current_revision,
                   coalesce(s.stance, a.stance) as current_stance,
                   coalesce(s.family, a.family) as current_family,
                   coalesce(s.substantive, a.substantive) as current_substantive,
                   coalesce(s.targets, a.targets) as current_targets,
-                  ls.statement_id as last_shift_statement_id, ls.revision as last_shift_revision,
-                  d.shifts_delta
+                  ls.statement_id as last_shift_statement_id, ls.revision as last_shift_revision
                 from deltas d
                 left join lateral (
                   select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
@@ -156,9 +165,9 @@ public static class PositionBatchSql
                   where e.country = d.country and e.topic = d.topic and e.known_until is null
                   order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) a on true
                 left join lateral (
-                  select e.statement_id, e.revision from {{entries}} e
-                  where e.country = d.country and e.topic = d.topic and e.known_until is null and e.shift_from is not null
-                  order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) ls on true),
+                  select x.statement_id, x.revision from {{shifts}} x
+                  where x.country = d.country and x.topic = d.topic
+                  order by x.stated_from desc, x.stated_precision desc, x.recorded_seq desc limit 1) ls on true),
               gone as (
                 delete from {{summaries}} m using refreshed r
                 where m.country = r.country and m.topic = r.topic and r.current_statement_id is null)

@@ -7,9 +7,8 @@ namespace StatementTracker.Positions;
 /// The read model behind every position view: one row per statement, topic and revision.
 /// A row is current while <c>known_until</c> is null; a correction or retraction closes it at the
 /// event's timestamp. So the table answers "what is current" and "what did the tracker show at
-/// instant T" alike, and each row stays small however long a country's history grows.
-/// A current substantive row whose stance differs from the country's previous substantive stance on the
-/// topic carries that stance in <c>shift_from</c>: the shifts of the present view, kept by the projection.
+/// instant T" alike, and each row stays small however long a country's history grows. A row is written once
+/// and closed once (the shifts of the present view live in <see cref="PositionShiftsTable"/>).
 /// </summary>
 public static class PositionEntriesTable
 {
@@ -46,7 +45,6 @@ public static class PositionEntriesTable
         table.AddColumn<string>("speaker_name").NotNull();
         table.AddColumn<string>("speaker_role");
         table.AddColumn("targets", "text[]").NotNull();
-        table.AddColumn<string>("shift_from");
 
         // Every revision in history order, per country and per topic: the present view filters on
         // known_until is null, a view at an earlier instant on known_from/known_until.
@@ -57,17 +55,6 @@ public static class PositionEntriesTable
         table.Indexes.Add(new IndexDefinition("ix_st_position_entries_topic_order")
         {
             Columns = ["topic", "country", "stated_from", "stated_precision", "recorded_seq"],
-        });
-        // The present shifts: per country and topic, and across the tracker for the shift feed.
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_shifts")
-        {
-            Columns = ["country", "topic", "stated_from", "stated_precision", "recorded_seq"],
-            Predicate = "known_until is null and shift_from is not null",
-        });
-        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_shift_feed")
-        {
-            Columns = ["stated_from", "stated_precision", "recorded_seq", "topic"],
-            Predicate = "known_until is null and shift_from is not null",
         });
         return table;
     }

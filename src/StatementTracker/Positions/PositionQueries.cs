@@ -29,10 +29,11 @@ public static class PositionQueries
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
         var sql = view.IsPresent
             ? $"""
-               select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, l.shift_from as l_from, {Columns("l", "l_")}
+               select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, ls.shift_from as l_from, {Columns("l", "l_")}
                from {summaries} m
                join {entries} c on c.statement_id = m.current_statement_id and c.topic = m.topic and c.revision = m.current_revision
-               left join {entries} l on l.statement_id = m.last_shift_statement_id and l.topic = m.topic and l.revision = m.last_shift_revision
+               left join {Shifts(session)} ls on ls.statement_id = m.last_shift_statement_id and ls.topic = m.topic and ls.revision = m.last_shift_revision
+               left join {entries} l on l.statement_id = ls.statement_id and l.topic = ls.topic and l.revision = ls.revision
                where m.country = @country {string.Format(oneTopic, "m")}
                order by m.topic
                """
@@ -87,10 +88,11 @@ public static class PositionQueries
         var (entries, _) = Tables(session);
         var sql = view.IsPresent
             ? $"""
-               select {Columns("e", "")}, e.shift_from as prev, e.stated_from, e.stated_precision, e.recorded_seq from {entries} e
-               where e.country = @country and e.topic = @topic and e.known_until is null and e.shift_from is not null
-                 {(before is null ? "" : "and " + KeyAfter)}
-               order by {PositionEntriesTable.Order("e", descending: true)}
+               select {Columns("e", "")}, s.shift_from as prev, e.stated_from, e.stated_precision, e.recorded_seq
+               from {Shifts(session)} s join {entries} e using (statement_id, topic, revision)
+               where s.country = @country and s.topic = @topic
+                 {(before is null ? "" : "and " + KeyAfter.Replace("e.", "s."))}
+               order by {PositionEntriesTable.Order("s", descending: true)}
                limit @limit
                """
             : $"""
@@ -152,6 +154,8 @@ public static class PositionQueries
     /// <summary>Whether any statement, in any revision, was ever about the topic.</summary>
     public static async Task<bool> TopicExistsAsync(IQuerySession session, string topic, CancellationToken cancellation) =>
         await session.ScalarAsync<bool>($"select exists (select 1 from {Tables(session).Entries} where topic = @topic)", new { topic }, cancellation);
+
+    internal static string Shifts(IQuerySession session) => PositionShiftsTable.QualifiedName(session.DocumentStore.Options.DatabaseSchemaName);
 
     internal static (string Entries, string Summaries) Tables(IQuerySession session)
     {

@@ -27,7 +27,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
     public async Task RunAsync(Action<RebuildProgress> progress, CancellationToken cancellation)
     {
         var events = new StoredEvents(store);
-        var shadow = new ShadowTables(_schema, [PositionSummariesTable.TableName, PositionEntriesTable.TableName]);
+        var shadow = new ShadowTables(_schema, [PositionSummariesTable.TableName, PositionEntriesTable.TableName, PositionShiftsTable.TableName]);
         await using var connection = await OpenAsync(cancellation);
         try
         {
@@ -52,10 +52,8 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
                 var applied = await live.ProgressAsync(connection, PositionHistoryProjection.ProjectionName, cancellation);
                 await ApplyAsync(connection, events, _schema, applied, head, raiseShifts: true, cancellation);
                 await ApplyAsync(connection, events, ShadowTables.Schema, built, head, raiseShifts: false, cancellation);
-                await using var swap = await connection.BeginTransactionAsync(cancellation);
-                await shadow.SwapAsync(connection, cancellation);
-                await live.SetProgressAsync(connection, PositionHistoryProjection.ProjectionName, head, cancellation);
-                await swap.CommitAsync(cancellation);
+                await shadow.SwapAsync(connection,
+                    () => live.SetProgressAsync(connection, PositionHistoryProjection.ProjectionName, head, cancellation), cancellation);
                 progress(new RebuildProgress("completed", head, head));
             }
             finally
@@ -133,26 +131,30 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
     {
         var entries = shadow.Shadow(PositionEntriesTable.TableName);
         var summaries = shadow.Shadow(PositionSummariesTable.TableName);
+        var shifts = shadow.Shadow(PositionShiftsTable.TableName);
         return $"""
-            update {entries} e set shift_from = s.previous
+            insert into {shifts} (statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, shift_from)
+            select statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, previous
             from (
-              select statement_id, topic, revision, stance,
+              select statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, stance,
                 lag(stance) over (partition by country, topic order by stated_from, stated_precision, recorded_seq) as previous
               from {entries} where known_until is null and substantive) s
-            where e.statement_id = s.statement_id and e.topic = s.topic and e.revision = s.revision and s.previous <> s.stance;
+            where previous <> stance;
+            analyze {shifts};
 
             insert into {summaries} (country, topic, history_total, shifts_total, current_statement_id, current_revision,
               current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
             select t.country, t.topic, t.history_total, t.shifts_total, c.statement_id, c.revision,
               c.stance, c.family, c.substantive, c.targets, l.statement_id, l.revision
-            from (select country, topic, count(*)::int as history_total, count(shift_from)::int as shifts_total
-                  from {entries} where known_until is null group by country, topic) t
+            from (select country, topic, count(*)::int as history_total,
+                    (select count(*) from {shifts} x where x.country = e.country and x.topic = e.topic)::int as shifts_total
+                  from {entries} e where known_until is null group by country, topic) t
             join (select distinct on (country, topic) country, topic, statement_id, revision, stance, family, substantive, targets
                   from {entries} where known_until is null
                   order by country, topic, substantive desc, stated_from desc, stated_precision desc, recorded_seq desc) c
               on c.country = t.country and c.topic = t.topic
             left join (select distinct on (country, topic) country, topic, statement_id, revision
-                       from {entries} where known_until is null and shift_from is not null
+                       from {shifts}
                        order by country, topic, stated_from desc, stated_precision desc, recorded_seq desc) l
               on l.country = t.country and l.topic = t.topic;
             """;

@@ -7,8 +7,8 @@ namespace StatementTracker.Admin.Rebuilding;
 /// transaction, once caught up: readers see the old tables until the swap and the new ones after it.
 /// Each shadow table has the live table's columns; its keys and indexes, the live table's, are added after
 /// the bulk load (faster than keeping them up while loading) and keep their names through the swap.
-/// The tables are given in the order readers lock them (a query locks its tables in the order it names
-/// them): the swap locks them in that order too, so a reader and the swap never wait on each other.
+/// The swap never waits for a table while it holds another (it tries all of them briefly, and on failure lets
+/// go of everything and tries again), so it can never deadlock with readers, whatever order they lock in.
 /// </summary>
 public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables)
 {
@@ -55,12 +55,37 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
         await ExecuteAsync(connection, string.Concat(tables.Select(t => $"analyze {Shadow(t)};")), cancellation);
     }
 
-    /// <summary>Within the caller's transaction: the live tables dropped, the shadow ones moved in under the same names.</summary>
-    public Task SwapAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
-        ExecuteAsync(connection,
-            $"lock table {string.Join(", ", tables.Select(Live))} in access exclusive mode;" +
-            string.Concat(tables.Select(t => $"drop table {Live(t)}; alter table {Shadow(t)} set schema {liveSchema};")),
-            cancellation);
+    /// <summary>
+    /// In one transaction: <paramref name="first"/> (what must happen with the swap: the last catch-up, the
+    /// projection's progress), then the live tables dropped and the shadow ones moved in under the same names.
+    /// When a reader holds a live table, the transaction is abandoned and tried again a moment later.
+    /// </summary>
+    public async Task SwapAsync(NpgsqlConnection connection, Func<Task> first, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            try
+            {
+                await first();
+                await ExecuteAsync(connection,
+                    $"set local lock_timeout = '{LockWait.TotalMilliseconds}ms';" +
+                    $"lock table {string.Join(", ", tables.Select(Live))} in access exclusive mode;" +
+                    string.Concat(tables.Select(t => $"drop table {Live(t)}; alter table {Shadow(t)} set schema {liveSchema};")),
+                    cancellation);
+                await transaction.CommitAsync(cancellation);
+                return;
+            }
+            catch (PostgresException locked) when (locked.SqlState == PostgresErrorCodes.LockNotAvailable && attempt < MaxAttempts)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                await Task.Delay(LockWait, cancellation);
+            }
+        }
+    }
+
+    private static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(200);
+    private const int MaxAttempts = 150;
 
     public Task DropAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
         ExecuteAsync(connection, $"drop schema if exists {Schema} cascade", cancellation);

@@ -58,13 +58,14 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             }
 
             progress(new RebuildProgress("switching", built, built));
-            await using var swap = await connection.BeginTransactionAsync(cancellation);
-            await ShadowTables.ExecuteAsync(connection, WriteGate.Close, cancellation);
-            // Every write that passed the gate has committed, and no other can start: the last event is final.
-            var last = await LastSequenceAsync(connection, cancellation);
-            await RefoldAsync(connection, events, shadow, built, last, cancellation);
-            await shadow.SwapAsync(connection, cancellation);
-            await swap.CommitAsync(cancellation);
+            var last = built;
+            await shadow.SwapAsync(connection, async () =>
+            {
+                await ShadowTables.ExecuteAsync(connection, WriteGate.Close, cancellation);
+                // Every write that passed the gate has committed, and no other can start: the last event is final.
+                last = await LastSequenceAsync(connection, cancellation);
+                await RefoldAsync(connection, events, shadow, built, last, cancellation);
+            }, cancellation);
             progress(new RebuildProgress("completed", last, last));
         }
         finally

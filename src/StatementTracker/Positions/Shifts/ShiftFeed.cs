@@ -23,25 +23,25 @@ public static class ShiftFeed
         IQuerySession session, ShiftFilter filter, FeedKey? after, int limit, CancellationToken cancellation)
     {
         var (entries, _) = PositionQueries.Tables(session);
-        var conditions = new List<string> { "e.known_until is null", "e.shift_from is not null" };
+        var conditions = new List<string> { "true" };
         var parameters = new Dictionary<string, object?> { ["limit"] = limit + 1 };
-        if (filter.Country is { } country) { conditions.Add("e.country = @country"); parameters["country"] = country; }
-        if (filter.Topic is { } topic) { conditions.Add("e.topic = @topic"); parameters["topic"] = topic; }
-        if (filter.Since is { } since) { conditions.Add("e.stated_from >= @since"); parameters["since"] = since.FirstDay; }
+        if (filter.Country is { } country) { conditions.Add("s.country = @country"); parameters["country"] = country; }
+        if (filter.Topic is { } topic) { conditions.Add("s.topic = @topic"); parameters["topic"] = topic; }
+        if (filter.Since is { } since) { conditions.Add("s.stated_from >= @since"); parameters["since"] = since.FirstDay; }
         if (after is not null)
         {
-            conditions.Add("(e.stated_from, e.stated_precision, e.recorded_seq, e.topic) < (@key_from, @key_precision, @key_seq, @key_topic)");
+            conditions.Add("(s.stated_from, s.stated_precision, s.recorded_seq, s.topic) < (@key_from, @key_precision, @key_seq, @key_topic)");
             parameters["key_from"] = after.Key.StatedFrom;
             parameters["key_precision"] = after.Key.Precision;
             parameters["key_seq"] = after.Key.RecordedSeq;
             parameters["key_topic"] = after.Topic;
         }
         var sql = $"""
-            select e.country, e.topic, e.shift_from, e.stance, e.stated_on, e.statement_id, e.known_from,
-              e.stated_from, e.stated_precision, e.recorded_seq
-            from {entries} e
+            select s.country, s.topic, s.shift_from, e.stance, e.stated_on, s.statement_id, e.known_from,
+              s.stated_from, s.stated_precision, s.recorded_seq
+            from {PositionQueries.Shifts(session)} s join {entries} e using (statement_id, topic, revision)
             where {string.Join(" and ", conditions)}
-            order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc, e.topic desc
+            order by s.stated_from desc, s.stated_precision desc, s.recorded_seq desc, s.topic desc
             limit @limit
             """;
         var rows = await session.ListAsync(sql, parameters, row => (
