@@ -15,7 +15,8 @@ public sealed record ProjectionSnapshot(string Positions, string Statements)
         async Task<string> Dump(string sql)
         {
             await using var command = new NpgsqlCommand(sql, connection);
-            return (string?)await command.ExecuteScalarAsync() ?? "[]";
+            // json_agg over no rows is SQL null, which arrives as DBNull.
+            return await command.ExecuteScalarAsync() as string ?? "[]";
         }
         return new ProjectionSnapshot(
             await Dump("select json_agg(p order by statement_id, topic, revision)::text from public.st_position_entries p") +
