@@ -1,3 +1,5 @@
+using StatementTracker.Statements.Recording;
+
 namespace StatementTracker.Importing;
 
 /// <summary>What an import did: rows read, statements imported, already present, skipped (by reason) and rejected.</summary>

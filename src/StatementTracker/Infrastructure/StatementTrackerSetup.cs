@@ -89,8 +89,8 @@ public static class StatementTrackerSetup
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         options.Events.AppendMode = EventAppendMode.Rich;
         options.Events.TimeProvider = new MicrosecondClock(TimeProvider.System);
-        // Wake the async daemon on each append instead of waiting for its next poll.
-        options.Events.UseListenNotifyForEventAppends = true;
+        // Wake the async daemon on appends instead of waiting for its next poll.
+        options.UseSpacedWakeups(connectionString);
         options.Events.EnableExtendedProgressionTracking = true;
         options.AddStatements();
         options.AddPositions();
@@ -131,7 +131,7 @@ public static class StatementTrackerSetup
 
     /// <summary>
     /// The configured connection string, with a short connect timeout so that requests fail fast (503)
-    /// while the database is down instead of hanging, and a server-side limit on every statement
+    /// while the database is down instead of hanging, statements prepared automatically, and a server-side limit on every statement
     /// (<c>Database:StatementTimeoutSeconds</c>, 15 by default) so no query holds a connection for long.
     /// Bulk work (imports, rebuilds) lifts the limit on its own connections.
     /// </summary>
@@ -142,6 +142,10 @@ public static class StatementTrackerSetup
                 $"No database configured: set ConnectionStrings:{ConnectionStringName} (environment variable ConnectionStrings__{ConnectionStringName}).");
         var builder = new NpgsqlConnectionStringBuilder(configured);
         builder.Timeout = Math.Min(builder.Timeout, 3);
+        // Statements the service runs again and again are prepared once per connection. A connection that
+        // holds prepared statements is also reset without DISCARD ALL when it goes back to the pool, so the
+        // plans of the projection's function survive from one batch to the next.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 100;
         var statementTimeout = configuration.GetValue("Database:StatementTimeoutSeconds", 15);
         if (statementTimeout > 0) builder.Options = $"{builder.Options} -c statement_timeout={statementTimeout * 1000}".Trim();
         return builder.ConnectionString;

@@ -7,7 +7,7 @@ namespace StatementTracker.Infrastructure;
 /// </summary>
 public static class WriteGate
 {
-    /// <summary>The lock's two keys: our namespace (see <see cref="Statements.Recording.StatementWriter.LockNamespace"/>) and the gate.</summary>
+    /// <summary>The lock's two keys: our namespace ("STMT", apart from Wolverine's single-key locks) and the gate.</summary>
     private const string Keys = "1398033748, 0";
 
     /// <summary>Passes the gate (waits only while a swap holds it).</summary>

@@ -61,7 +61,8 @@ public static class StatementSeeds
             }
 
             // Each seed on its own, so that one taken id does not keep the others out.
-            var outcomes = await StatementWriter.CommitAsync(store, valid.Select(v => (IReadOnlyList<StatementRecorded>)[v.Recorded]).ToArray(), lockTimeoutSeconds: 10, cancellation);
+            var statements = new NewStatements(store);
+            var outcomes = await statements.CommitAsync(valid.Select(v => (IReadOnlyList<StatementRecorded>)[v.Recorded]).ToArray(), statements.Prepare, bulk: false, cancellation);
             foreach (var ((where, seed), outcome) in valid.Zip(outcomes))
             {
                 if (outcome.IsConflict) problems.Add($"{where}: statement {seed.StatementId} is already recorded with different content");
