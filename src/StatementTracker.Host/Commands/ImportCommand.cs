@@ -12,7 +12,7 @@ public sealed class ImportInput : NetCoreInput
     [Description("The file to import (.gz is decompressed), or - for standard input")]
     public string File { get; set; } = "-";
 
-    [Description("The file's format: ours (JSON Lines of statements)")]
+    [Description("The file's format: ours (JSON Lines of statements), icews, gdelt (2.0 event exports) or polecat (POLECAT release files or PLOVER JSON Lines)")]
     public string FormatFlag { get; set; } = "ours";
 
     [Description("Where rejected rows go, with their row number and errors (default: FILE.rejects.jsonl, or import.rejects.jsonl for standard input)")]

@@ -36,7 +36,7 @@ public sealed class WrongFormatException(string message) : Exception(message);
 /// <summary>The formats the importer knows, by name.</summary>
 public static class ImportFormats
 {
-    public static readonly IReadOnlyList<IImportFormat> All = [new Formats.OurJsonLines()];
+    public static readonly IReadOnlyList<IImportFormat> All = [new Formats.OurJsonLines(), new Formats.IcewsEvents(), new Formats.GdeltEvents(), new Formats.PolecatEvents()];
 
     public static IImportFormat? Find(string? name) =>
         All.FirstOrDefault(f => string.Equals(f.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));

@@ -19,10 +19,17 @@ public sealed record StatementRecorded(
     Guid StatementId,
     StatementContent Content,
     IReadOnlyList<Source> Sources,
-    string RecordedBy) : IStatementEvent
+    string RecordedBy,
+    Origin? Origin = null) : IStatementEvent
 {
     string IStatementEvent.Actor => RecordedBy;
 }
+
+/// <summary>
+/// Where an imported statement comes from: a dataset (<c>icews</c>, <c>gdelt</c>, <c>polecat</c>, or a name of
+/// the client's choosing) and the record's id in it. Fixed when the statement is recorded; never corrected.
+/// </summary>
+public sealed record Origin(string Dataset, string RecordId);
 
 /// <summary>An analyst corrected what was recorded; both versions are kept.</summary>
 public sealed record StatementCorrected(

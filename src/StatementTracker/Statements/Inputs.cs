@@ -34,12 +34,36 @@ public sealed record SourceInput(string? Publisher, string? Url, string? Publish
         public Validator(TimeProvider clock)
         {
             RuleFor(x => x)
-                .Must(x => !string.IsNullOrWhiteSpace(x.Publisher) || !string.IsNullOrWhiteSpace(x.Url))
-                .WithMessage("A source needs a publisher, a url, or both.")
+                .Must(x => !string.IsNullOrWhiteSpace(x.Publisher))
+                .WithMessage("Required: who published the report (the url is optional).")
                 .OverridePropertyName("publisher");
             RuleFor(x => x.Publisher).Text(StatementRules.MaxPublisherLength);
             RuleFor(x => x.Url).HttpUrl();
             RuleFor(x => x.PublishedOn).PastPartialDate(clock);
+        }
+    }
+}
+
+/// <summary>Where a statement was imported from: <c>{"dataset": "icews", "recordId": "32889836"}</c>.</summary>
+[JsonBody]
+public sealed record OriginInput(string? Dataset, string? RecordId)
+{
+    public Origin ToOrigin() => new(Dataset!.Trim().ToLowerInvariant(), RecordId!.Trim());
+
+    /// <summary>The id a dataset's record gets, whoever imports it: a name-based UUID of dataset and record id.</summary>
+    public static Guid? DerivedId(OriginInput? origin) =>
+        origin is { Dataset: { } dataset, RecordId: { } recordId } && !string.IsNullOrWhiteSpace(dataset) && !string.IsNullOrWhiteSpace(recordId)
+            ? Importing.NameBasedGuid.ForRecord(dataset.Trim().ToLowerInvariant(), recordId.Trim())
+            : null;
+
+    public sealed class Validator : RequestValidator<OriginInput>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Dataset).RequiredText(StatementRules.MaxDatasetLength)
+                .Must(d => d is null || TopicSlug.IsValid(d.Trim().ToLowerInvariant()))
+                .WithMessage("Must be a dataset name in lowercase letters, digits and hyphens, such as icews.");
+            RuleFor(x => x.RecordId).RequiredText(StatementRules.MaxRecordIdLength);
         }
     }
 }

@@ -35,6 +35,10 @@ public sealed record Statement
     public IReadOnlyList<string> Targets { get; init; } = [];
     public string? Occasion { get; init; }
     public IReadOnlyList<Source> Sources { get; init; } = [];
+
+    /// <summary>The dataset record the statement was imported from, if any.</summary>
+    public Origin? Origin { get; init; }
+
     public string Status { get; init; } = StatementStatus.Recorded;
     public Retraction? Retraction { get; init; }
     public long Version { get; init; }
@@ -55,6 +59,7 @@ public sealed record Statement
         {
             Id = e.Data.StatementId,
             Sources = e.Data.Sources,
+            Origin = e.Data.Origin,
             RecordedAt = e.Timestamp,
             RecordedBy = e.Data.RecordedBy,
         }.With(e.Data.Content).Changed(e);

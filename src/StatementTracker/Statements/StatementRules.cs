@@ -8,6 +8,8 @@ namespace StatementTracker.Statements;
 public static class StatementRules
 {
     public const int MaxNameLength = 200;
+    public const int MaxDatasetLength = 40;
+    public const int MaxRecordIdLength = 200;
     public const int MaxRoleLength = 200;
     public const int MaxPositionLength = 500;
     public const int MaxQuoteLength = 5000;

@@ -189,7 +189,7 @@ internal static class CountryList
         new("PRK", "KP", "North Korea", "Democratic People's Republic of Korea", "DPRK", "Korea, Democratic People's Republic of"),
         new("PRT", "PT", "Portugal", "Portuguese Republic"),
         new("PRY", "PY", "Paraguay", "Republic of Paraguay"),
-        new("PSE", "PS", "Palestine", "State of Palestine", "Palestine, State of", "Palestinian Territories"),
+        new("PSE", "PS", "Palestine", "State of Palestine", "Palestine, State of", "Palestinian Territories", "Occupied Palestinian Territory", "Palestinian Territory, Occupied"),
         new("PYF", "PF", "French Polynesia"),
         new("QAT", "QA", "Qatar", "State of Qatar"),
         new("REU", "RE", "Réunion", "Reunion"),

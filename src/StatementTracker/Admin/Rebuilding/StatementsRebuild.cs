@@ -109,7 +109,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
         }
 
         await using var list = await connection.BeginBinaryImportAsync(
-            $"copy {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name) from stdin (format binary)",
+            $"copy {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset) from stdin (format binary)",
             cancellation);
         foreach (var row in streams.SelectMany(StatementListProjection.Fold))
         {
@@ -121,6 +121,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             await list.WriteAsync(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date, cancellation);
             await list.WriteAsync(row.RecordedSeq, NpgsqlDbType.Bigint, cancellation);
             await list.WriteAsync(row.Content.Speaker.Name, NpgsqlDbType.Text, cancellation);
+            await list.WriteAsync(row.Dataset, NpgsqlDbType.Text, cancellation);
         }
         await list.CompleteAsync(cancellation);
     }

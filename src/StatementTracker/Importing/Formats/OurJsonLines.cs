@@ -1,6 +1,7 @@
 using System.Text.Json;
 using StatementTracker.Infrastructure;
 using StatementTracker.Statements.Recording;
+using StatementTracker.Statements;
 
 namespace StatementTracker.Importing.Formats;
 
@@ -35,7 +36,7 @@ public sealed class OurJsonLines : IImportFormat
         if (!validation.IsValid)
             return new ImportRow.Rejected(row, new Dictionary<string, string[]>(Problems.Validation(validation).Errors), line);
 
-        var id = command.StatementId ?? NameBasedGuid.Create(NameBasedGuid.Imports, JsonSerializer.Serialize(command, StrictJsonBody.Options));
+        var id = command.StatementId ?? OriginInput.DerivedId(command.Origin) ?? NameBasedGuid.Create(NameBasedGuid.Imports, JsonSerializer.Serialize(command, StrictJsonBody.Options));
         return new ImportRow.Statement(row, command.ToEvent(id, context.Actor));
     }
 

@@ -16,7 +16,7 @@ public sealed class StatementListProjection(string schema) : IProjection
     private readonly string _table = StatementListTable.QualifiedName(schema);
 
     /// <summary>A statement's list row, as the batch leaves it.</summary>
-    public sealed record Row(Guid Id, bool IsNew, StatementContent? Content, string? Status, long RecordedSeq);
+    public sealed record Row(Guid Id, bool IsNew, StatementContent? Content, string? Status, long RecordedSeq, string? Dataset = null);
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
@@ -27,9 +27,9 @@ public sealed class StatementListProjection(string schema) : IProjection
         {
             operations.QueueSqlCommand(
                 $"""
-                 insert into {_table} (id, country, topics, status, stated_from, recorded_seq, speaker_name)
-                 select id, country, string_to_array(topics, ','), status, stated_from, recorded_seq, speaker_name
-                 from unnest(?, ?, ?, ?, ?, ?, ?) as r(id, country, topics, status, stated_from, recorded_seq, speaker_name)
+                 insert into {_table} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset)
+                 select id, country, string_to_array(topics, ','), status, stated_from, recorded_seq, speaker_name, dataset
+                 from unnest(?, ?, ?, ?, ?, ?, ?, ?) as r(id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset)
                  """,
                 inserts.Select(r => r.Id).ToArray(),
                 inserts.Select(r => r.Content!.Country).ToArray(),
@@ -37,7 +37,8 @@ public sealed class StatementListProjection(string schema) : IProjection
                 inserts.Select(r => r.Status ?? StatementStatus.Recorded).ToArray(),
                 inserts.Select(r => r.Content!.StatedOn.FirstDay).ToArray(),
                 inserts.Select(r => r.RecordedSeq).ToArray(),
-                inserts.Select(r => r.Content!.Speaker.Name).ToArray());
+                inserts.Select(r => r.Content!.Speaker.Name).ToArray(),
+                inserts.Select(r => r.Dataset).ToArray());
         }
         if (updates.Length > 0)
         {
@@ -74,7 +75,7 @@ public sealed class StatementListProjection(string schema) : IProjection
             if (!rows.TryGetValue(id, out var row)) order.Add(id);
             rows[id] = e.Data switch
             {
-                StatementRecorded recorded => new Row(id, true, recorded.Content, StatementStatus.Recorded, e.Sequence),
+                StatementRecorded recorded => new Row(id, true, recorded.Content, StatementStatus.Recorded, e.Sequence, recorded.Origin?.Dataset),
                 StatementCorrected corrected => (row ?? new Row(id, false, null, null, 0)) with { Content = corrected.After },
                 StatementRetracted => (row ?? new Row(id, false, null, null, 0)) with { Status = StatementStatus.Retracted },
                 _ => row ?? new Row(id, false, null, null, 0),

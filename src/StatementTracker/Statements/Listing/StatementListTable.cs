@@ -24,6 +24,8 @@ public static class StatementListTable
         table.AddColumn<DateOnly>("stated_from").NotNull();
         table.AddColumn<long>("recorded_seq").NotNull();
         table.AddColumn<string>("speaker_name").NotNull();
+        // The origin's dataset; null for statements recorded by hand.
+        table.AddColumn<string>("dataset");
         table.Indexes.Add(new IndexDefinition("ix_st_statement_list_order")
         {
             Columns = ["status", "stated_from", "recorded_seq"],
@@ -31,6 +33,11 @@ public static class StatementListTable
         table.Indexes.Add(new IndexDefinition("ix_st_statement_list_country")
         {
             Columns = ["country", "status", "stated_from", "recorded_seq"],
+        });
+        table.Indexes.Add(new IndexDefinition("ix_st_statement_list_dataset")
+        {
+            Columns = ["dataset", "status", "stated_from", "recorded_seq"],
+            Predicate = "dataset is not null",
         });
         table.Indexes.Add(new IndexDefinition("ix_st_statement_list_topics") { Columns = ["topics"], Method = IndexMethod.gin });
         return table;

@@ -19,7 +19,31 @@ public sealed record StatementPage(IReadOnlyList<Statement> Items, int PageSize,
 
 /// <summary>Which statements a list shows.</summary>
 public sealed record StatementFilter(
-    string? Country, string? Topic, string? Speaker, PartialDate? From, PartialDate? To, string Status);
+    string? Country, string? Topic, string? Speaker, PartialDate? From, PartialDate? To, string Status, string? Dataset = null)
+{
+    /// <summary>Reads the list's filter parameters, each refusal named in <paramref name="query"/>.</summary>
+    public static StatementFilter Read(
+        QueryParameters query, string? country, string? topic, string? speaker, string? from, string? to, string? status, string? dataset)
+    {
+        string? countryCode = null;
+        if (!string.IsNullOrWhiteSpace(country) && (countryCode = Countries.Normalise(country)) is null)
+            query.Reject("country", "Unknown country: use an ISO 3166-1 code or an English name.");
+        if (!string.IsNullOrWhiteSpace(topic) && !TopicSlug.IsValid(topic))
+            query.Reject("topic", "Must be a lowercase kebab-case topic slug.");
+        if (speaker is { Length: > StatementRules.MaxNameLength })
+            query.Reject("speaker", $"Must be at most {StatementRules.MaxNameLength} characters.");
+        var fromDate = query.Date("from", from);
+        var toDate = query.Date("to", to);
+        var wanted = string.IsNullOrWhiteSpace(status) ? StatementStatus.Recorded : status.Trim().ToLowerInvariant();
+        if (wanted is not (StatementStatus.Recorded or StatementStatus.Retracted or ListStatementsEndpoint.AnyStatus))
+            query.Reject("status", $"Must be {StatementStatus.Recorded} (the default), {StatementStatus.Retracted} or {ListStatementsEndpoint.AnyStatus}.");
+        var datasetName = string.IsNullOrWhiteSpace(dataset) ? null : dataset.Trim().ToLowerInvariant();
+        if (datasetName is not null && (datasetName.Length > StatementRules.MaxDatasetLength || !TopicSlug.IsValid(datasetName)))
+            query.Reject("dataset", "Must be a dataset name such as icews, gdelt or polecat.");
+        return new StatementFilter(countryCode, string.IsNullOrWhiteSpace(topic) ? null : topic,
+            speaker?.Trim() is { Length: > 0 } name ? name : null, fromDate, toDate, wanted, datasetName);
+    }
+}
 
 /// <summary>
 /// <c>GET /statements?country=&amp;topic=&amp;speaker=&amp;from=&amp;to=&amp;status=&amp;cursor=&amp;pageSize=&amp;count=</c>:
@@ -36,25 +60,14 @@ public static class ListStatementsEndpoint
     [EnableRateLimiting(HeavyReads.Policy)]
     [WolverineGet("/statements")]
     public static async Task<IResult> Get(
-        string? country, string? topic, string? speaker, string? from, string? to, string? status, string? cursor, string? pageSize, string? count,
-        string? page, IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation)
+        string? country, string? topic, string? speaker, string? from, string? to, string? status, string? dataset, string? cursor, string? pageSize,
+        string? count, string? page, IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation)
     {
         var query = new QueryParameters();
         if (page is not null)
             query.Reject("page", "Pages are numbered no more: pass the previous page's 'next' as cursor (the first page needs none).");
         var size = query.Int("pageSize", pageSize, Math.Min(DefaultPageSize, limits.Value.MaxPageSize), 1, limits.Value.MaxPageSize);
-        string? countryCode = null;
-        if (!string.IsNullOrWhiteSpace(country) && (countryCode = Countries.Normalise(country)) is null)
-            query.Reject("country", "Unknown country: use an ISO 3166-1 code or an English name.");
-        if (!string.IsNullOrWhiteSpace(topic) && !TopicSlug.IsValid(topic))
-            query.Reject("topic", "Must be a lowercase kebab-case topic slug.");
-        if (speaker is { Length: > StatementRules.MaxNameLength })
-            query.Reject("speaker", $"Must be at most {StatementRules.MaxNameLength} characters.");
-        var fromDate = query.Date("from", from);
-        var toDate = query.Date("to", to);
-        var wanted = string.IsNullOrWhiteSpace(status) ? StatementStatus.Recorded : status.Trim().ToLowerInvariant();
-        if (wanted is not (StatementStatus.Recorded or StatementStatus.Retracted or AnyStatus))
-            query.Reject("status", $"Must be {StatementStatus.Recorded} (the default), {StatementStatus.Retracted} or {AnyStatus}.");
+        var filter = StatementFilter.Read(query, country, topic, speaker, from, to, status, dataset);
         if (!string.IsNullOrEmpty(count) && count != ExactCount)
             query.Reject("count", $"Must be {ExactCount} (or left out: no total).");
         var after = string.IsNullOrEmpty(cursor) ? null : ListKey.FromCursor(cursor);
@@ -62,7 +75,6 @@ public static class ListStatementsEndpoint
             query.Reject("cursor", "Not a cursor this service gave: use the 'next' value of the previous page as it is.");
         if (!query.IsValid) return query.Problem.ToResult();
 
-        var filter = new StatementFilter(countryCode, string.IsNullOrWhiteSpace(topic) ? null : topic, speaker?.Trim() is { Length: > 0 } name ? name : null, fromDate, toDate, wanted);
         var (items, next) = await StatementList.PageAsync(session, filter, after, size, cancellation);
         var (total, capped) = count == ExactCount ? await StatementList.CountAsync(session, filter, limits.Value.MaxExactCount, cancellation) : (null, null);
         return new StoredJsonPage(items, writer =>
@@ -97,7 +109,7 @@ public static class StatementList
     public static async Task<(IReadOnlyList<string> Items, ListKey? Next)> PageAsync(
         IQuerySession session, StatementFilter filter, ListKey? after, int size, CancellationToken cancellation)
     {
-        var (conditions, parameters) = Conditions(session, filter);
+        var (conditions, parameters) = Conditions(filter);
         if (after is not null)
         {
             conditions.Add("(l.stated_from, l.recorded_seq) < (@after_from, @after_seq)");
@@ -123,7 +135,7 @@ public static class StatementList
     /// <summary>How many statements the filter matches, counted up to <paramref name="cap"/>.</summary>
     public static async Task<(long? Total, bool? Capped)> CountAsync(IQuerySession session, StatementFilter filter, int cap, CancellationToken cancellation)
     {
-        var (conditions, parameters) = Conditions(session, filter);
+        var (conditions, parameters) = Conditions(filter);
         parameters["cap"] = cap + 1;
         var counted = await session.ScalarAsync<long>(
             $"select count(*) from (select 1 from {Table(session)} l where {string.Join(" and ", conditions)} limit @cap) matched",
@@ -131,13 +143,14 @@ public static class StatementList
         return counted > cap ? (cap, true) : (counted, false);
     }
 
-    private static (List<string> Conditions, Dictionary<string, object?> Parameters) Conditions(IQuerySession session, StatementFilter filter)
+    public static (List<string> Conditions, Dictionary<string, object?> Parameters) Conditions(StatementFilter filter)
     {
         var conditions = new List<string>();
         var parameters = new Dictionary<string, object?>();
         conditions.Add(filter.Status == ListStatementsEndpoint.AnyStatus ? "l.status in ('recorded', 'retracted')" : "l.status = @status");
         parameters["status"] = filter.Status;
         if (filter.Country is { } country) { conditions.Add("l.country = @country"); parameters["country"] = country; }
+        if (filter.Dataset is { } dataset) { conditions.Add("l.dataset = @dataset"); parameters["dataset"] = dataset; }
         if (filter.Topic is { } topic) { conditions.Add("l.topics @> array[@topic]::text[]"); parameters["topic"] = topic; }
         if (filter.Speaker is { } speaker) { conditions.Add("l.speaker_name ilike @speaker"); parameters["speaker"] = $"%{EscapeLike(speaker)}%"; }
         if (filter.From is { } from) { conditions.Add("l.stated_from >= @from"); parameters["from"] = from.FirstDay; }

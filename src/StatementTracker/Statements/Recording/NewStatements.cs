@@ -131,7 +131,7 @@ public sealed class NewStatements(IDocumentStore store)
 
     /// <summary>Same content and sources; who posted it does not make it a different statement.</summary>
     public static bool SameStatement(StatementRecorded a, StatementRecorded b) =>
-        a.StatementId == b.StatementId && a.Content.SameAs(b.Content) && a.Sources.SequenceEqual(b.Sources);
+        a.StatementId == b.StatementId && a.Content.SameAs(b.Content) && a.Sources.SequenceEqual(b.Sources) && a.Origin == b.Origin;
 
     /// <summary>Passes the write gate, then reads the first event and the version of each id already stored.</summary>
     private async Task<Dictionary<Guid, (StatementRecorded Recorded, long Version)>> ReadStoredAsync(
@@ -172,8 +172,8 @@ public sealed class NewStatements(IDocumentStore store)
             $"""
              with fresh as (
                select nextval('{_schema}.mt_events_sequence') as seq, u.*
-               from (select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::text[])
-                     with ordinality as u(id, event_id, at, event_json, document_json, country, topics, stated_from, speaker_name, ord)
+               from (select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::text[], $16::text[])
+                     with ordinality as u(id, event_id, at, event_json, document_json, country, topics, stated_from, speaker_name, dataset, ord)
                      order by ord) u),
              streams as (
                insert into {_schema}.mt_streams (id, type, version, timestamp, created, tenant_id)
@@ -187,8 +187,8 @@ public sealed class NewStatements(IDocumentStore store)
                insert into {documents} (id, data, mt_last_modified, mt_dotnet_type, mt_version)
                select f.id, f.document_json::jsonb, f.at, $14, 1 from fresh f join streams using (id)),
              listed as (
-               insert into {list} (id, country, topics, status, stated_from, recorded_seq, speaker_name)
-               select f.id, f.country, string_to_array(f.topics, ','), $15, f.stated_from, f.seq, f.speaker_name from fresh f join streams using (id))
+               insert into {list} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset)
+               select f.id, f.country, string_to_array(f.topics, ','), $15, f.stated_from, f.seq, f.speaker_name, f.dataset from fresh f join streams using (id))
              select count(*)::int from streams
              """;
         await using var batch = new NpgsqlBatch(connection)
@@ -214,6 +214,7 @@ public sealed class NewStatements(IDocumentStore store)
                         new NpgsqlParameter { Value = $"{typeof(StatementRecorded).FullName}, {typeof(StatementRecorded).Assembly.GetName().Name}" },
                         new NpgsqlParameter { Value = typeof(Statement).FullName! },
                         new NpgsqlParameter { Value = StatementStatus.Recorded },
+                        new NpgsqlParameter { Value = fresh.Select(p => p.Recorded.Origin?.Dataset).ToArray() },
                     },
                 },
                 // Wake the async daemon, as Marten's append does.

@@ -40,7 +40,7 @@ public static class RecordBatchEndpoint
         if (RequestLimits.RefuseExtraWeight(context, commands!.Count - 1) is { } tooMany) return tooMany;
 
         var actor = Actors.NameOf(user);
-        var recorded = commands.Select(c => c.ToEvent(c.StatementId ?? Guid.CreateVersion7(), actor)).ToArray();
+        var recorded = commands.Select(c => c.ToEvent(c.IdOrNew(), actor)).ToArray();
         var outcome = await writer.RecordAsync(recorded, cancellation);
         if (outcome.IsConflict)
         {

@@ -22,8 +22,15 @@ public sealed record RecordStatement(
     string? Quote,
     IReadOnlyList<string?>? Targets,
     string? Occasion,
-    IReadOnlyList<SourceInput?>? Sources)
+    IReadOnlyList<SourceInput?>? Sources,
+    OriginInput? Origin = null)
 {
+    /// <summary>
+    /// The statement's id: the one given; else, for a dataset's record, the one derived from its origin (so the
+    /// record imported twice is one statement); else a new one.
+    /// </summary>
+    public Guid IdOrNew() => StatementId ?? OriginInput.DerivedId(Origin) ?? Guid.CreateVersion7();
+
     /// <summary>The event this command records; call it only on a command that passed validation.</summary>
     public StatementRecorded ToEvent(Guid statementId, string recordedBy)
     {
@@ -38,7 +45,7 @@ public sealed record RecordStatement(
             Normalise.Countries(Targets),
             Normalise.OptionalText(Occasion));
         var sources = Normalise.Sources((Sources ?? []).Select(s => s!.ToSource()));
-        return new StatementRecorded(statementId, content, sources, recordedBy);
+        return new StatementRecorded(statementId, content, sources, recordedBy, Origin?.ToOrigin());
     }
 
     public sealed class Validator : RequestValidator<RecordStatement>
@@ -63,6 +70,11 @@ public sealed record RecordStatement(
                 .WithMessage($"At most {StatementRules.MaxSources} sources.");
             RuleForEach(x => x.Sources).NotNull().WithMessage("Must be an object.")
                 .SetValidator(new SourceInput.Validator(clock)!);
+            RuleFor(x => x.Origin).SetValidator(new OriginInput.Validator()!);
+            RuleFor(x => x.StatementId)
+                .Must((command, id) => id is null || OriginInput.DerivedId(command.Origin) is not { } derived || derived == id)
+                .When(x => x.Origin is { Dataset: not null, RecordId: not null })
+                .WithMessage(x => $"A statement with an origin has the id derived from it ({OriginInput.DerivedId(x.Origin)}); leave statementId out or give that one.");
         }
     }
 }
@@ -73,7 +85,7 @@ public static class RecordStatementEndpoint
     [WolverinePost("/statements")]
     public static async Task<IResult> Post(RecordStatement command, StatementWriter writer, ClaimsPrincipal user, CancellationToken cancellation)
     {
-        var recorded = command.ToEvent(command.StatementId ?? Guid.CreateVersion7(), Actors.NameOf(user));
+        var recorded = command.ToEvent(command.IdOrNew(), Actors.NameOf(user));
         var outcome = await writer.RecordAsync([recorded], cancellation);
         if (outcome.IsConflict)
             return Problems.Conflict(

@@ -39,13 +39,14 @@ namespace Internal.Generated.WolverineHandlers
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
             var status = httpContext.Request.Query["status"];
+            var dataset = httpContext.Request.Query["dataset"];
             var cursor = httpContext.Request.Query["cursor"];
             var pageSize = httpContext.Request.Query["pageSize"];
             var count = httpContext.Request.Query["count"];
             var page = httpContext.Request.Query["page"];
             
             // The actual HTTP request handler execution
-            var result = await StatementTracker.Statements.Reading.ListStatementsEndpoint.Get(country, topic, speaker, from, to, status, cursor, pageSize, count, page, ((Marten.IQuerySession)documentSession), _optionsOfLimitOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await StatementTracker.Statements.Reading.ListStatementsEndpoint.Get(country, topic, speaker, from, to, status, dataset, cursor, pageSize, count, page, ((Marten.IQuerySession)documentSession), _optionsOfLimitOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
