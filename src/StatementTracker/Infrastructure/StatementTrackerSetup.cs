@@ -95,6 +95,7 @@ public static class StatementTrackerSetup
         options.AddStatements();
         options.AddPositions();
         options.AddAlerts();
+        Importing.Configuration.AddImports(options);
         options.AddAdmin();
     }
 
@@ -111,6 +112,7 @@ public static class StatementTrackerSetup
         options.CodeGeneration.GeneratedCodeOutputPath = configuration["CodeGeneration:OutputPath"] ?? GeneratedCodeFolder;
         options.AutoBuildMessageStorageOnStartup = SchemaChanges(configuration);
         options.UseAlerts();
+        Importing.Configuration.UseImports(options);
 
         // Nodes beat every HeartbeatSeconds; one silent for StaleNodeSeconds is taken for dead and its
         // projections move to a live node (well within 30 s by default).

@@ -11,6 +11,9 @@ public sealed class LimitOptions
     /// <summary>The body limit of routes that take many statements at once (<c>POST /statements/batch</c>).</summary>
     public long MaxBatchBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>The body limit of <c>POST /imports</c>: the file, as sent (compressed or not).</summary>
+    public long MaxImportBodyBytes { get; set; } = 100 * 1024 * 1024;
+
     /// <summary>The most statements one page of <c>GET /statements</c> holds.</summary>
     public int MaxPageSize { get; set; } = 100;
 

@@ -55,7 +55,10 @@ public static class RequestLimits
         app.Use(async (context, next) =>
         {
             var limits = context.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value;
-            var limit = context.GetEndpoint()?.Metadata.GetMetadata<TakesBatchesAttribute>() is null ? limits.MaxRequestBodyBytes : limits.MaxBatchBodyBytes;
+            var metadata = context.GetEndpoint()?.Metadata;
+            var limit = metadata?.GetMetadata<TakesFilesAttribute>() is not null ? limits.MaxImportBodyBytes
+                : metadata?.GetMetadata<TakesBatchesAttribute>() is not null ? limits.MaxBatchBodyBytes
+                : limits.MaxRequestBodyBytes;
             if (context.Request.ContentLength > limit)
             {
                 await TooLarge(context, limit);
@@ -107,6 +110,10 @@ public static class RequestLimits
 /// <summary>Marks an endpoint that takes many statements at once: its body may be up to <see cref="LimitOptions.MaxBatchBodyBytes"/>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class TakesBatchesAttribute : Attribute;
+
+/// <summary>Marks an endpoint that takes a whole file (<c>POST /imports</c>): its body may be up to <see cref="LimitOptions.MaxImportBodyBytes"/>.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class TakesFilesAttribute : Attribute;
 
 /// <summary>
 /// The reads that cost the most (views at an earlier date or instant, worked out from every row visible in

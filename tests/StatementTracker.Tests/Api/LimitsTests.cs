@@ -24,6 +24,22 @@ public class LimitsTests(LimitsFixture app)
     }
 
     [BoundedFact]
+    public async Task an_import_file_over_its_own_limit_answers_413_and_one_under_it_is_taken_though_over_the_body_limit()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst)); // a full bucket for this caller
+        var row = Importing.DatasetRows.Icews();
+        var fits = string.Join('\n', [Importing.DatasetRows.IcewsHeader, .. Enumerable.Repeat(row, (LimitsFixture.MaxImportBytes - 400) / (row.Length + 1))]);
+        var tooLarge = fits + "\n" + fits;
+        fits.Length.ShouldBeGreaterThan(LimitsFixture.MaxBodyBytes);
+
+        var (status, problem, _) = await app.Host.SendAsync(HttpMethod.Post, "/imports?format=icews", tooLarge, "text/tab-separated-values");
+        status.ShouldBe(413);
+        problem!["status"]!.GetValue<int>().ShouldBe(413);
+
+        (await app.Host.SendAsync(HttpMethod.Post, "/imports?format=icews", fits, "text/tab-separated-values")).Status.ShouldBe(202);
+    }
+
+    [BoundedFact]
     public async Task a_caller_over_the_rate_answers_429_with_retry_after_while_other_callers_go_on()
     {
         var answers = new List<(int Status, HttpResponseMessage Response)>();

@@ -69,11 +69,13 @@ public sealed class ReplayFixture(TestDatabase database) : AppFixture(database);
 public sealed class LimitsFixture(TestDatabase database) : AppFixture(database)
 {
     public const int MaxBodyBytes = 2048;
+    public const int MaxImportBytes = 8192;
     public const int Burst = 5;
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
     [
         new("Limits:MaxRequestBodyBytes", MaxBodyBytes.ToString()),
+        new("Limits:MaxImportBodyBytes", MaxImportBytes.ToString()),
         new("Limits:MaxPageSize", "10"),
         new("Limits:MaxHistoryLimit", "3"),
         new("Limits:Burst", Burst.ToString()),
