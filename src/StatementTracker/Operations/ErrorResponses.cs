@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -33,36 +32,22 @@ public static class ErrorResponses
         return services;
     }
 
-    /// <summary>Whether an exception means the database cannot be reached now (rather than a fault of ours).</summary>
-    public static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException postgres when postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-                                                     || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
-                                                     || postgres.SqlState == "53300":
-                case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case TimeoutException:
-                    return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>Whether an exception means the database cannot serve us now (rather than a fault of ours).</summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => DatabaseFailures.Classify(exception) != DatabaseFailure.None;
 
     /// <summary>A database outage answers 503 with Retry-After, at once, instead of a 500.</summary>
     private sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
         {
-            if (!IsDatabaseUnavailable(exception)) return false;
-            logger.LogWarning(exception, "The database did not answer {Method} {Path}", context.Request.Method, context.Request.Path);
+            var failure = DatabaseFailures.Classify(exception);
+            if (failure == DatabaseFailure.None) return false;
+            logger.LogWarning(exception, "The database did not answer {Method} {Path} ({Failure})", context.Request.Method, context.Request.Path, failure);
 
-            // The pool's idle connections died with the database: drop them, so that once it is back
-            // requests get fresh connections instead of failing on stale ones one by one.
-            NpgsqlConnection.ClearAllPools();
+            // After an outage the pool's idle connections are dead: drop them (once per interval), so that once
+            // the database is back requests get fresh connections instead of failing on stale ones one by one.
+            if (failure == DatabaseFailure.Unreachable && DatabaseFailures.ClearPoolsAfterOutage())
+                logger.LogWarning("Cleared the connection pools after a connection failure");
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString();
             return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -72,8 +57,8 @@ public static class ErrorResponses
                 ProblemDetails = new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The database is unavailable.",
-                    Detail = "The statement store cannot be reached just now. Retry shortly: a retried POST /statements with the same statementId is never recorded twice.",
+                    Title = failure == DatabaseFailure.Unreachable ? "The database is unavailable." : "The database is busy.",
+                    Detail = "The statement store cannot serve this just now. Retry shortly: a retried POST /statements with the same statementId is never recorded twice.",
                 },
             });
         }

@@ -25,9 +25,13 @@ public static class HealthChecks
     public static IServiceCollection AddStatementTrackerHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<HealthOptions>(configuration.GetSection(HealthOptions.Section));
+        var options = configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
+        services.AddSingleton(new CachedReadiness(TimeSpan.FromSeconds(options.CacheSeconds)));
+        services.AddTransient<DatabaseCheck>();
+        services.AddTransient<ProjectionsCheck>();
         services.AddHealthChecks()
-            .AddCheck<DatabaseCheck>("database", tags: [Ready])
-            .AddCheck<ProjectionsCheck>("projections", tags: [Ready]);
+            .AddCheck<CachedCheck<DatabaseCheck>>("database", tags: [Ready])
+            .AddCheck<CachedCheck<ProjectionsCheck>>("projections", tags: [Ready]);
         return services;
     }
 
@@ -51,7 +55,7 @@ public static class HealthChecks
         }, JsonSerializerOptions.Web));
     }
 
-    private sealed class DatabaseCheck(IDocumentStore store) : IHealthCheck
+    internal sealed class DatabaseCheck(IDocumentStore store) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation)
         {
@@ -72,7 +76,7 @@ public static class HealthChecks
         }
     }
 
-    private sealed class ProjectionsCheck(IDocumentStore store, IOptions<HealthOptions> options) : IHealthCheck
+    internal sealed class ProjectionsCheck(IDocumentStore store, IOptions<HealthOptions> options) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation)
         {
