@@ -30,7 +30,7 @@ public static class StatementStreams
         // Exclusive: concurrent changes to one statement queue on its row lock, so the losers see the new
         // version and answer 409 without a failed write (which would leave a tombstone event behind).
         await session.BeginTransactionAsync(cancellation);
-        await using (var gate = new Npgsql.NpgsqlCommand(WriteGate.Pass, (Npgsql.NpgsqlConnection)session.Connection!))
+        await using (var gate = new Npgsql.NpgsqlCommand(WriteGate.PassWithinMaxWait, (Npgsql.NpgsqlConnection)session.Connection!))
             await gate.ExecuteNonQueryAsync(cancellation);
         var stream = await session.Events.FetchForExclusiveWriting<Statement>(statementId, cancellation);
         if (stream.Aggregate is not { } statement) return (null, NotFound(id));

@@ -139,7 +139,9 @@ public sealed class NewStatements(IDocumentStore store)
     {
         await using var batch = new NpgsqlBatch(connection);
         if (bulk) batch.BatchCommands.Add(new NpgsqlBatchCommand("set local statement_timeout = 0"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WriteGate.Bounded));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WriteGate.Pass));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WriteGate.Unbounded));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"""
              select s.id, s.version, e.data from {_schema}.mt_streams s
