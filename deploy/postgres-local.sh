@@ -7,7 +7,8 @@
 #   deploy/postgres-local.sh stop   DIR        stop it (fast shutdown)
 #   deploy/postgres-local.sh status DIR        exit 0 when it runs
 #
-# Trust authentication on loopback only: the cluster is for this machine's developer or test run.
+# Password authentication (scram-sha-256), on loopback only: the superuser `postgres` gets a random
+# password at creation, kept beside the data directory in DIR.password (mode 600), which callers read.
 # PostgreSQL refuses to run as root, so as root the cluster belongs to, and runs as, `postgres`.
 set -euo pipefail
 
@@ -35,9 +36,17 @@ case "$command" in
   start)
     mkdir -p "$dir"
     [ "$(id -u)" = "0" ] && chown postgres:postgres "$dir" && chmod 700 "$dir"
+    password_file="$dir.password"
     if [ ! -f "$dir/PG_VERSION" ]; then
-      run_as_owner "$bin/initdb" -D "$dir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+      (umask 077; head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$password_file")
+      pwfile=$(mktemp)
+      cp "$password_file" "$pwfile"
+      [ "$(id -u)" = "0" ] && chown postgres "$pwfile"
+      run_as_owner "$bin/initdb" -D "$dir" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+      rm -f "$pwfile"
     fi
+    # A cluster made before passwords (trust) keeps working: no password file, no password needed.
+    if [ -f "$password_file" ]; then export PGPASSWORD=$(cat "$password_file"); fi
     if run_as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       echo "PostgreSQL already running in $dir"
     else

@@ -64,7 +64,9 @@ public sealed class TestDatabase : IAsyncLifetime
         Port = FreePort();
         _clusterDirectory = Path.Combine(Path.GetTempPath(), $"statementtracker-tests-{Guid.NewGuid():N}");
         await LocalCluster("start", _clusterDirectory, Port.ToString());
-        ServerConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+        // The cluster asks for passwords (scram-sha-256); the script keeps the superuser's beside the data.
+        var password = (await File.ReadAllTextAsync(_clusterDirectory + ".password")).Trim();
+        ServerConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Password={password};Database=postgres";
     }
 
     /// <summary>Stops this run's own cluster (fast shutdown: connections are cut), as in a database outage.</summary>
@@ -93,6 +95,7 @@ public sealed class TestDatabase : IAsyncLifetime
             NpgsqlConnection.ClearAllPools();
             await LocalCluster("stop", _clusterDirectory);
             try { Directory.Delete(_clusterDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            File.Delete(_clusterDirectory + ".password");
         }
     }
 
