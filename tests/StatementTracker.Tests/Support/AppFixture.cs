@@ -120,3 +120,18 @@ public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>
 {
     public const string Name = "replay";
 }
+
+/// <summary>A host whose statements may hold only a few events, to see the cap enforced.</summary>
+public sealed class StreamLimitsFixture(TestDatabase database) : AppFixture(database)
+{
+    public const int MaxEventsPerStatement = 4;
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+        [new("Limits:MaxEventsPerStatement", MaxEventsPerStatement.ToString())];
+}
+
+[CollectionDefinition(Name)]
+public sealed class StreamLimitsCollection : ICollectionFixture<StreamLimitsFixture>
+{
+    public const string Name = "stream-limits";
+}
