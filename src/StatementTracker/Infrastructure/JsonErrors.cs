@@ -38,8 +38,17 @@ public static class JsonErrors
         else
             description = "The request body is not valid JSON.";
 
-        return new() { [field] = [description] };
+        return new() { [Truncated(field)] = [description] };
     }
+
+    /// <summary>
+    /// The most of a field path an answer repeats: every field we know is shorter, so only an unknown name is
+    /// cut (marked with "…"), and answers never echo arbitrary input at length.
+    /// </summary>
+    public const int MaxEchoedNameLength = 64;
+
+    public static string Truncated(string field) =>
+        field.Length <= MaxEchoedNameLength ? field : field[..MaxEchoedNameLength] + "…";
 
     /// <summary>"$.sources[0].url" becomes "sources[0].url"; the body itself is "$".</summary>
     public static string FieldOf(string? path)

@@ -33,22 +33,34 @@ public sealed class QueryParameters
         return null;
     }
 
-    /// <summary>An ISO 8601 instant ("2024-07-05T10:00:00Z"); without an offset it is taken as UTC.</summary>
+    private static readonly string YearRange = $"from {Vocabulary.PartialDate.EarliestYear} to {Vocabulary.PartialDate.LatestYear}";
+
+    /// <summary>
+    /// An ISO 8601 instant ("2024-07-05T10:00:00Z") in the supported years; without an offset it is taken as UTC.
+    /// An empty value is taken as absent.
+    /// </summary>
     public DateTimeOffset? Instant(string name, string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
-        if (DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        if (DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            && InSupportedYears(value.Year))
             return value;
-        Reject(name, "Must be an ISO 8601 instant such as 2024-07-05T10:00:00Z.");
+        Reject(name, $"Must be an ISO 8601 instant such as 2024-07-05T10:00:00Z, in the years {YearRange}.");
         return null;
     }
 
-    /// <summary>A partial date: YYYY, YYYY-MM or YYYY-MM-DD.</summary>
+    /// <summary>
+    /// A partial date: YYYY, YYYY-MM or YYYY-MM-DD, in the supported years (date arithmetic past them would
+    /// overflow). An empty value is taken as absent.
+    /// </summary>
     public Vocabulary.PartialDate? Date(string name, string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
-        if (Vocabulary.PartialDate.TryParse(raw.Trim(), out var date)) return date;
-        Reject(name, "Must be a date of the form YYYY, YYYY-MM or YYYY-MM-DD.");
+        if (Vocabulary.PartialDate.TryParse(raw.Trim(), out var date) && InSupportedYears(date.Year)) return date;
+        Reject(name, $"Must be a date of the form YYYY, YYYY-MM or YYYY-MM-DD, in the years {YearRange}.");
         return null;
     }
+
+    private static bool InSupportedYears(int year) =>
+        year is >= Vocabulary.PartialDate.EarliestYear and <= Vocabulary.PartialDate.LatestYear;
 }

@@ -67,9 +67,10 @@ public static class StatementTrackerSetup
         app.UseStatusCodePages();
     }
 
-    /// <summary>Who the caller is, how much they may send and how often, then what they may do.</summary>
+    /// <summary>Where the caller is (behind configured proxies), who, how much they may send and how often, then what they may do.</summary>
     public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
     {
+        app.UseConfiguredForwarding(app.ApplicationServices.GetRequiredService<IConfiguration>());
         app.UseAuthentication();
         app.UseRequestLimits();
         app.UseAuthorization();

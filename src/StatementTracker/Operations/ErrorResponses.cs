@@ -18,16 +18,19 @@ public static class ErrorResponses
     public static IServiceCollection AddErrorResponses(this IServiceCollection services)
     {
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddSingleton<ClientErrorLogSampler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var traceId = context.ProblemDetails.Extensions.TryGetValue("traceId", out var id) ? id?.ToString() : context.HttpContext.TraceIdentifier;
             context.ProblemDetails.Extensions["traceId"] = traceId;
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("StatementTracker.Problems");
-            logger.Log(status >= 500 ? LogLevel.Error : LogLevel.Information,
-                "Problem {Status} for {Method} {Path}, traceId {TraceId}: {Title} {Detail}",
+            var services = context.HttpContext.RequestServices;
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("StatementTracker.Problems");
+            var level = services.GetRequiredService<ClientErrorLogSampler>().LevelFor(status, out var suppressed);
+            logger.Log(level,
+                "Problem {Status} for {Method} {Path}, traceId {TraceId}: {Title} {Detail} ({Suppressed} more of this status logged at Debug since the last)",
                 status, context.HttpContext.Request.Method, context.HttpContext.Request.Path, traceId,
-                context.ProblemDetails.Title, context.ProblemDetails.Detail);
+                context.ProblemDetails.Title, context.ProblemDetails.Detail, suppressed);
         });
         return services;
     }

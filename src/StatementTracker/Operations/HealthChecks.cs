@@ -43,16 +43,23 @@ public static class HealthChecks
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous().DisableRateLimiting();
     }
 
+    /// <summary>
+    /// The status for anyone; each check with its description (projection names, lag) only for an <c>admin</c>:
+    /// the probe is anonymous, and the details say more about the service than an outsider needs.
+    /// </summary>
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(
-                entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
-        }, JsonSerializerOptions.Web));
+        object answer = context.User.IsInRole(Security.Roles.Admin)
+            ? new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(
+                    entry => entry.Key,
+                    entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
+            }
+            : new { status = report.Status.ToString() };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(answer, JsonSerializerOptions.Web));
     }
 
     internal sealed class DatabaseCheck(IDocumentStore store) : IHealthCheck

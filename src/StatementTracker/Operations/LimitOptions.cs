@@ -24,6 +24,12 @@ public sealed class LimitOptions
     public int MaxHistoryLimit { get; set; } = 500;
 
     /// <summary>
+    /// The most events one statement's stream may hold: a correction, source or retraction past it answers 409,
+    /// so no statement grows without bound (every change is kept, and its stream is read whole to change it).
+    /// </summary>
+    public int MaxEventsPerStatement { get; set; } = 1000;
+
+    /// <summary>
     /// Requests per second each caller (API key, token subject, or address when anonymous) may make on average;
     /// a batch weighs as many requests as it holds statements...
     /// </summary>

@@ -101,10 +101,23 @@ public static class RequestLimits
             Detail = $"Request bodies may hold at most {limit} bytes.",
         }).ExecuteAsync(context);
 
-    private static string CallerOf(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { } name }
-            ? $"caller:{name}"
-            : $"address:{context.Connection.RemoteIpAddress}";
+    private static string CallerOf(HttpContext context) => PartitionOf(context.User, context.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// Whose allowance a request takes: an authenticated caller's name; else the address, an IPv4 address as it is
+    /// and an IPv6 one by its /64 network, since one subscriber commonly holds a whole /64 and could otherwise take
+    /// a fresh allowance per address.
+    /// </summary>
+    public static string PartitionOf(System.Security.Claims.ClaimsPrincipal? user, System.Net.IPAddress? address)
+    {
+        if (user?.Identity is { IsAuthenticated: true, Name: { } name }) return $"caller:{name}";
+        if (address is null) return "address:";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return $"address:{address}";
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"address:{new System.Net.IPAddress(bytes)}/64";
+    }
 }
 
 /// <summary>Marks an endpoint that takes many statements at once: its body may be up to <see cref="LimitOptions.MaxBatchBodyBytes"/>.</summary>

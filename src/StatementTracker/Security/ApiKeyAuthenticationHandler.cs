@@ -19,15 +19,15 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (Request.Query.Keys.Any(name => QueryNamesForKeys.Contains(name, StringComparer.OrdinalIgnoreCase)))
-            return Task.FromResult(AuthenticateResult.Fail(
-                $"Credentials are never accepted in the query string: send the API key in the {security.Value.ApiKeyHeader} header."));
+            return Task.FromResult(AuthenticateResult.Fail(new CallerRefused(
+                $"Credentials are never accepted in the query string: send the API key in the {security.Value.ApiKeyHeader} header.")));
 
         if (!Request.Headers.TryGetValue(security.Value.ApiKeyHeader, out var values) || string.IsNullOrEmpty(values))
             return Task.FromResult(AuthenticateResult.NoResult());
         if (values.Count != 1)
-            return Task.FromResult(AuthenticateResult.Fail($"Send one API key in the {security.Value.ApiKeyHeader} header."));
+            return Task.FromResult(AuthenticateResult.Fail(new CallerRefused($"Send one API key in the {security.Value.ApiKeyHeader} header.")));
         if (keys.Match(values[0]!) is not { } key)
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+            return Task.FromResult(AuthenticateResult.Fail(new CallerRefused("The API key is not valid.")));
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))],
@@ -35,3 +35,6 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }
+
+/// <summary>An authentication failure whose message is ours, fixed, and safe to answer with.</summary>
+public sealed class CallerRefused(string message) : Exception(message);

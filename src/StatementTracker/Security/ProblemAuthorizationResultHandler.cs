@@ -4,14 +4,22 @@ using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace StatementTracker.Security;
 
-/// <summary>401 and 403 answer with problem details that say what is missing, not just a status code.</summary>
+/// <summary>
+/// 401 and 403 answer with problem details that say what is missing, not just a status code. A refused bearer
+/// token gets a fixed text: the token library's own message (which key, which issuer, which check failed) goes
+/// to the log only.
+/// </summary>
 [Wolverine.Attributes.WolverineIgnore] // an ASP.NET Core handler, not a message handler
-public sealed class ProblemAuthorizationResultHandler(IOptions<SecurityOptions> security) : IAuthorizationMiddlewareResultHandler
+public sealed class ProblemAuthorizationResultHandler(IOptions<SecurityOptions> security, ILogger<ProblemAuthorizationResultHandler> logger)
+    : IAuthorizationMiddlewareResultHandler
 {
+    public const string TokenRefused = "The bearer token was not accepted: check its signature, issuer, audience and lifetime.";
+
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
@@ -25,12 +33,19 @@ public sealed class ProblemAuthorizationResultHandler(IOptions<SecurityOptions> 
         if (result.Challenged)
         {
             await context.ChallengeAsync();
-            var failure = (await context.AuthenticateAsync()).Failure?.Message;
+            var failure = (await context.AuthenticateAsync()).Failure;
+            if (failure is not null and not CallerRefused)
+                logger.LogDebug("Bearer token refused for {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, failure.Message);
             await Results.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status401Unauthorized,
                 Title = "Authentication required.",
-                Detail = failure ?? $"Send an API key in the {security.Value.ApiKeyHeader} header, or a bearer token.",
+                Detail = failure switch
+                {
+                    null => $"Send an API key in the {security.Value.ApiKeyHeader} header, or a bearer token.",
+                    CallerRefused ours => ours.Message,
+                    _ => TokenRefused,
+                },
             }).ExecuteAsync(context);
             return;
         }

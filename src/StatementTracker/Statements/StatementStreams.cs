@@ -5,7 +5,10 @@ using Marten.Events;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
+using StatementTracker.Operations;
 
 namespace StatementTracker.Statements;
 
@@ -38,6 +41,11 @@ public static class StatementStreams
             return (null, Conflict($"Statement {id} was retracted ({statement.Retraction?.Reason}); it can no longer be changed.", stream.StartingVersion ?? 0));
         if (expected is { } version && version != stream.StartingVersion)
             return (null, Stale(id, stream.StartingVersion ?? 0, version));
+        var maxEvents = request.HttpContext.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value.MaxEventsPerStatement;
+        if (stream.StartingVersion >= maxEvents)
+            return (null, LimitReached(
+                $"Statement {id} has reached the limit of {maxEvents} events per statement (Limits:MaxEventsPerStatement); it can no longer be changed.",
+                stream.StartingVersion ?? 0));
         return (stream, null);
     }
 
@@ -74,6 +82,9 @@ public static class StatementStreams
 
     private static IResult Stale(string id, long current, long expected) =>
         Conflict($"Statement {id} is at version {current}, not {expected}: someone changed it since you read it. Read it again and reapply your change.", current);
+
+    /// <summary>A 409 for a change that would take the statement past one of its limits (events, sources).</summary>
+    public static IResult LimitReached(string detail, long currentVersion) => Conflict(detail, currentVersion);
 
     private static IResult Conflict(string detail, long currentVersion)
     {

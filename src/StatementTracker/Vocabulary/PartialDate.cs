@@ -15,6 +15,12 @@ public readonly record struct PartialDate : IComparable<PartialDate>
 {
     public const int EarliestYear = 1800;
 
+    /// <summary>
+    /// The last year a query may name: the day after any date up to it still exists (DateOnly ends at
+    /// 9999-12-31), so "the day after the last day" never overflows anywhere.
+    /// </summary>
+    public const int LatestYear = 9998;
+
     private PartialDate(int year, int? month, int? day)
     {
         Year = year;
@@ -37,7 +43,7 @@ public readonly record struct PartialDate : IComparable<PartialDate>
     public DateOnly LastDay => Precision switch
     {
         DatePrecision.Day => FirstDay,
-        DatePrecision.Month => FirstDay.AddMonths(1).AddDays(-1),
+        DatePrecision.Month => new DateOnly(Year, Month!.Value, DateTime.DaysInMonth(Year, Month.Value)),
         _ => new DateOnly(Year, 12, 31),
     };
 

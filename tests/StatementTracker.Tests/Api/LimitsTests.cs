@@ -88,18 +88,53 @@ public class LimitsTests(LimitsFixture app)
 public class OperationsTests(AppFixture app)
 {
     [BoundedFact]
-    public async Task liveness_and_readiness_answer_with_each_check()
+    public async Task liveness_and_readiness_answer_with_each_check_for_an_admin()
     {
         await app.WaitForProjectionsAsync();
 
         var (live, _, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/live", apiKey: null);
-        var (readyStatus, ready, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/ready", apiKey: null);
+        var (readyStatus, ready, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/ready", apiKey: TestKeys.Editor);
 
         live.ShouldBe(200);
         readyStatus.ShouldBe(200, ready?.ToJsonString());
         ready!["status"]!.GetValue<string>().ShouldBe("Healthy");
         ready["checks"]!["database"]!["status"]!.GetValue<string>().ShouldBe("Healthy");
         ready["checks"]!["projections"]!["status"]!.GetValue<string>().ShouldBe("Healthy");
+    }
+
+    [BoundedTheory]
+    [InlineData(null)]
+    [InlineData(TestKeys.Analyst)]
+    public async Task readiness_shows_only_its_status_to_anyone_but_an_admin(string? apiKey)
+    {
+        var (status, ready, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/ready", apiKey: apiKey);
+
+        status.ShouldBeOneOf(200, 503);
+        ready!.AsObject().Select(p => p.Key).ShouldBe(["status"]);
+    }
+
+    [BoundedFact]
+    public async Task a_flood_of_404s_logs_at_most_one_information_line()
+    {
+        var marker = Guid.NewGuid();
+        for (var n = 0; n < 50; n++)
+            (await app.Host.SendAsync(HttpMethod.Get, $"/no-such-route/{marker}/{n}", apiKey: null)).Status.ShouldBe(404);
+
+        app.Logs.Lines.Count(line => line.Contains("Problem 404") && line.Contains(marker.ToString())).ShouldBeLessThanOrEqualTo(1);
+    }
+
+    [BoundedFact]
+    public async Task an_unknown_property_name_is_echoed_cut_to_64_characters()
+    {
+        var name = "x" + new string('y', 5000);
+
+        var (status, problem, _) = await app.Host.PostJsonAsync("/statements", StatementBodies.Valid().With(name, 1));
+
+        status.ShouldBe(400);
+        var field = problem!["errors"]!.AsObject().Single().Key;
+        field.Length.ShouldBeLessThanOrEqualTo(65);
+        field.ShouldStartWith("xyyy");
+        problem.ToJsonString().ShouldNotContain(new string('y', 100));
     }
 
     [BoundedFact]

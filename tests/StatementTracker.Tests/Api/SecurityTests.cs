@@ -163,6 +163,21 @@ public class SecurityTests(AppFixture app)
     }
 
     [BoundedFact]
+    public async Task a_refused_bearer_token_answers_a_fixed_text_never_the_token_library_message()
+    {
+        var forged = await PostWithToken(Token("Forger", ["analyst"], signingKey: "another-signing-key-that-is-long-enough-0123"));
+        var expired = await PostWithToken(Token("Late", ["analyst"], expires: DateTime.UtcNow.AddMinutes(-5)));
+
+        foreach (var response in new[] { forged, expired })
+        {
+            ((int)response.StatusCode).ShouldBe(401);
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            problem["detail"]!.GetValue<string>().ShouldBe(StatementTracker.Security.ProblemAuthorizationResultHandler.TokenRefused);
+            problem.ToJsonString().ShouldNotContain("IDX");
+        }
+    }
+
+    [BoundedFact]
     public async Task a_bearer_token_without_the_role_is_403_and_a_bad_or_expired_one_is_401()
     {
         await AssertProblem(await PostWithToken(Token("Reader", ["reader"])), 403);

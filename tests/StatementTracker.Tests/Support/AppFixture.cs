@@ -120,3 +120,40 @@ public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>
 {
     public const string Name = "replay";
 }
+
+/// <summary>A host whose statements may hold only a few events, to see the cap enforced.</summary>
+public sealed class StreamLimitsFixture(TestDatabase database) : AppFixture(database)
+{
+    public const int MaxEventsPerStatement = 4;
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+        [new("Limits:MaxEventsPerStatement", MaxEventsPerStatement.ToString())];
+}
+
+[CollectionDefinition(Name)]
+public sealed class StreamLimitsCollection : ICollectionFixture<StreamLimitsFixture>
+{
+    public const string Name = "stream-limits";
+}
+
+/// <summary>A host behind a configured proxy (one address, one network), with a small burst to see whose allowance a request takes.</summary>
+public sealed class ForwardingFixture(TestDatabase database) : AppFixture(database)
+{
+    public const string Proxy = "10.0.0.1";
+    public const string ProxyNetwork = "10.1.0.0/16";
+    public const int Burst = 2;
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+    [
+        new("Network:KnownProxies:0", Proxy),
+        new("Network:KnownNetworks:0", ProxyNetwork),
+        new("Limits:Burst", Burst.ToString()),
+        new("Limits:RequestsPerSecond", "1"),
+    ];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ForwardingCollection : ICollectionFixture<ForwardingFixture>
+{
+    public const string Name = "forwarding";
+}

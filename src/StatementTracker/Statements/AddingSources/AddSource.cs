@@ -11,6 +11,7 @@ namespace StatementTracker.Statements.AddingSources;
 /// <summary>
 /// <c>POST /statements/{id}/sources</c> with a <see cref="SourceInput"/> body: another report of the
 /// statement. A report already cited (same URL) is kept once: the answer is 200 and nothing is appended.
+/// A statement cites at most <see cref="StatementRules.MaxSources"/> reports, as when it is recorded: one more answers 409.
 /// </summary>
 public static class AddSourceEndpoint
 {
@@ -30,8 +31,11 @@ public static class AddSourceEndpoint
             session, id, request, expectedVersion: null, versionRequired: false, cancellation);
         if (stream is null) return refusal!;
 
-        return Decide(stream.Aggregate!, source, Actors.NameOf(user)) is { } added
-            ? await StatementStreams.AppendAsync(session, stream, added, cancellation, StatusCodes.Status201Created)
-            : StatementStreams.Changed(stream.Id, stream.StartingVersion ?? 0);
+        var version = stream.StartingVersion ?? 0;
+        if (Decide(stream.Aggregate!, source, Actors.NameOf(user)) is not { } added) return StatementStreams.Changed(stream.Id, version);
+        if (stream.Aggregate!.Sources.Count >= StatementRules.MaxSources)
+            return StatementStreams.LimitReached(
+                $"Statement {stream.Id} already cites {StatementRules.MaxSources} sources, the most a statement may cite.", version);
+        return await StatementStreams.AppendAsync(session, stream, added, cancellation, StatusCodes.Status201Created);
     }
 }

@@ -7,8 +7,9 @@ namespace StatementTracker.Statements.Reading;
 
 /// <summary>
 /// <c>GET /statements/{id}</c>: the statement as stored now, or as it stood at <c>?version=N</c> or at
-/// the instant <c>?knownAt=...</c>. Built from the statement's events on every read, so it is exact
-/// even while projections rebuild. The ETag is the version, for <c>If-Match</c> on a correction.
+/// the instant <c>?knownAt=...</c>. Now is the stored snapshot (kept inline, in the same transaction as each
+/// event, and left in place while a rebuild fills its shadow table): one row, however long the stream. The past
+/// is folded from the events up to that version or instant. The ETag is the version, for <c>If-Match</c> on a correction.
 /// </summary>
 public static class GetStatementEndpoint
 {
@@ -21,8 +22,9 @@ public static class GetStatementEndpoint
         if (!query.IsValid) return query.Problem.ToResult();
         if (!StatementStreams.TryParseId(id, out var statementId)) return StatementStreams.NotFound(id);
 
-        var statement = await session.Events.AggregateStreamAsync<Statement>(
-            statementId, version: atVersion ?? 0, timestamp: atInstant, token: cancellation);
+        var statement = atVersion is null && atInstant is null
+            ? await session.LoadAsync<Statement>(statementId, cancellation)
+            : await session.Events.AggregateStreamAsync<Statement>(statementId, version: atVersion ?? 0, timestamp: atInstant, token: cancellation);
         if (statement is null)
             return atInstant is null ? StatementStreams.NotFound(id) : Problems.NotFound($"Statement {id} was not yet recorded at {atInstant:O}.").ToResult();
         // Asked for a version past the last, the stream stops short of it.
