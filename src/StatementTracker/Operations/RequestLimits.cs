@@ -101,9 +101,10 @@ public static class RequestLimits
             Detail = $"Request bodies may hold at most {limit} bytes.",
         }).ExecuteAsync(context);
 
+    /// <summary>The caller's stable identity, never a display name two callers could share.</summary>
     private static string CallerOf(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { } name }
-            ? $"caller:{name}"
+        context.User.Identity is { IsAuthenticated: true } && Infrastructure.Actors.IdOf(context.User) is var actor && actor != Infrastructure.Actors.Anonymous
+            ? $"caller:{actor}"
             : $"address:{context.Connection.RemoteIpAddress}";
 }
 

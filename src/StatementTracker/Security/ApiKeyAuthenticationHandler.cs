@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StatementTracker.Infrastructure;
 
 namespace StatementTracker.Security;
 
@@ -30,7 +31,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Name), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))],
+            [new Claim(ClaimTypes.Name, key.Name), new Claim(Actors.IdClaim, Actors.ForApiKey(key.Name)), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))],
             SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

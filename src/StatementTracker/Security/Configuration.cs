@@ -1,10 +1,8 @@
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace StatementTracker.Security;
 
@@ -19,6 +17,8 @@ public static class Configuration
     public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        // Refuse to start on a loose configuration, before anything listens.
+        JwtValidation.Check(options.Jwt);
         services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
         services.AddSingleton(new ApiKeys(options));
 
@@ -30,7 +30,7 @@ public static class Configuration
                         ? JwtBearerDefaults.AuthenticationScheme
                         : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
-        if (options.Jwt.Enabled) authentication.AddJwtBearer(jwt => Configure(jwt, options.Jwt));
+        if (options.Jwt.Enabled) authentication.AddJwtBearer(jwt => JwtValidation.Configure(jwt, options.Jwt));
 
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
@@ -45,28 +45,4 @@ public static class Configuration
         options.ReadsRequireReader
             ? new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin).Build()
             : new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build();
-
-    private static void Configure(JwtBearerOptions jwt, JwtSettings settings)
-    {
-        jwt.MapInboundClaims = false;
-        jwt.TokenValidationParameters = new TokenValidationParameters
-        {
-            NameClaimType = settings.NameClaim,
-            RoleClaimType = settings.RoleClaim,
-            ValidateAudience = !string.IsNullOrWhiteSpace(settings.Audience),
-            ValidAudience = settings.Audience,
-            ValidateIssuer = !string.IsNullOrWhiteSpace(settings.Issuer) || !string.IsNullOrWhiteSpace(settings.Authority),
-            ValidIssuer = settings.Issuer,
-            ClockSkew = TimeSpan.FromSeconds(30),
-        };
-        if (!string.IsNullOrWhiteSpace(settings.Authority))
-        {
-            jwt.Authority = settings.Authority;
-            jwt.Audience = settings.Audience;
-        }
-        else
-        {
-            jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.SigningKey!));
-        }
-    }
 }

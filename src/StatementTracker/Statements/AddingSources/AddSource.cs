@@ -15,10 +15,10 @@ namespace StatementTracker.Statements.AddingSources;
 public static class AddSourceEndpoint
 {
     /// <summary>The event, or null when the statement already cites this report.</summary>
-    public static SourceAdded? Decide(Statement statement, SourceInput input, string actor)
+    public static SourceAdded? Decide(Statement statement, SourceInput input, string actor, string? actorName = null)
     {
         var source = input.ToSource();
-        return statement.Sources.Any(source.SameReportAs) ? null : new SourceAdded(statement.Id, source, actor);
+        return statement.Sources.Any(source.SameReportAs) ? null : new SourceAdded(statement.Id, source, actor, actorName);
     }
 
     [Authorize(Policy = Policies.Write)]
@@ -30,7 +30,7 @@ public static class AddSourceEndpoint
             session, id, request, expectedVersion: null, versionRequired: false, cancellation);
         if (stream is null) return refusal!;
 
-        return Decide(stream.Aggregate!, source, Actors.NameOf(user)) is { } added
+        return Decide(stream.Aggregate!, source, Actors.IdOf(user), Actors.DisplayNameOf(user)) is { } added
             ? await StatementStreams.AppendAsync(session, stream, added, cancellation, StatusCodes.Status201Created)
             : StatementStreams.Changed(stream.Id, stream.StartingVersion ?? 0);
     }
