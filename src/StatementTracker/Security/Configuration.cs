@@ -8,7 +8,8 @@ namespace StatementTracker.Security;
 
 /// <summary>
 /// Who may do what: API keys (header, hashed, constant-time) and JWT bearer tokens authenticate;
-/// writes need <c>analyst</c>, <c>/admin</c> needs <c>admin</c>, reads are open unless configured to need <c>reader</c>.
+/// writes need <c>analyst</c>, <c>/admin</c> needs <c>admin</c>, reads are open unless configured to need <c>reader</c>;
+/// an endpoint that names no policy may only be read.
 /// </summary>
 public static class Configuration
 {
@@ -37,9 +38,13 @@ public static class Configuration
             .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst))
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.Read, ReadPolicy(options))
-            .SetFallbackPolicy(ReadPolicy(options));
+            .SetFallbackPolicy(UndeclaredPolicy(options));
         return services;
     }
+
+    /// <summary>For endpoints that name no policy: reads as <see cref="Policies.Read"/>, anything else denied.</summary>
+    private static AuthorizationPolicy UndeclaredPolicy(SecurityOptions options) =>
+        AuthorizationPolicy.Combine(ReadPolicy(options), new AuthorizationPolicyBuilder().AddRequirements(new ReadsOnlyRequirement()).Build());
 
     private static AuthorizationPolicy ReadPolicy(SecurityOptions options) =>
         options.ReadsRequireReader
