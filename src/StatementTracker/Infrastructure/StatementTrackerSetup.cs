@@ -70,6 +70,7 @@ public static class StatementTrackerSetup
     /// <summary>Who the caller is, how much they may send and how often, then what they may do.</summary>
     public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
     {
+        app.UseQueryStringCredentialRefusal();
         app.UseAuthentication();
         app.UseRequestLimits();
         app.UseAuthorization();

@@ -7,7 +7,7 @@ using StatementTracker.Infrastructure;
 
 namespace StatementTracker.Security;
 
-/// <summary>Authenticates a caller by the API key in the configured header; never by the query string.</summary>
+/// <summary>Authenticates a caller by the API key in the configured header; never by the query string (<see cref="QueryStringCredentials"/> refuses those first).</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     ApiKeys keys, IOptions<SecurityOptions> security)
@@ -15,14 +15,8 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
-    private static readonly string[] QueryNamesForKeys = ["api_key", "apikey", "api-key", "x-api-key", "key", "token", "access_token"];
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Query.Keys.Any(name => QueryNamesForKeys.Contains(name, StringComparer.OrdinalIgnoreCase)))
-            return Task.FromResult(AuthenticateResult.Fail(
-                $"Credentials are never accepted in the query string: send the API key in the {security.Value.ApiKeyHeader} header."));
-
         if (!Request.Headers.TryGetValue(security.Value.ApiKeyHeader, out var values) || string.IsNullOrEmpty(values))
             return Task.FromResult(AuthenticateResult.NoResult());
         if (values.Count != 1)

@@ -114,6 +114,29 @@ public class SecurityTests(AppFixture app)
     }
 
     [BoundedTheory]
+    [InlineData("/statements")]
+    [InlineData("/countries/JPN/positions")]
+    [InlineData("/topics/china-russia-relations/positions")]
+    [InlineData("/shifts")]
+    [InlineData("/admin/projections")]
+    [InlineData("/health/live")]
+    public async Task a_key_in_the_query_string_is_refused_on_reads_too(string route)
+    {
+        foreach (var parameter in new[] { "api_key", "key", "apikey", "access_token", "q" })
+        {
+            var query = parameter == "q" ? $"q={TestKeys.Admin}" : $"{parameter}={TestKeys.Admin}";
+            var (_, problem, response) = await app.Host.SendAsync(HttpMethod.Get, $"{route}?{query}", apiKey: null);
+            var (_, _, withHeaderToo) = await app.Host.SendAsync(HttpMethod.Get, $"{route}?{query}", apiKey: TestKeys.Admin);
+
+            await AssertProblem(response, 401);
+            problem!["detail"]!.GetValue<string>().ShouldContain("query string");
+            await AssertProblem(withHeaderToo, 401);
+        }
+        // Without the key in the URL the same read answers.
+        (await app.Host.SendAsync(HttpMethod.Get, route, apiKey: TestKeys.Admin)).Status.ShouldBe(200);
+    }
+
+    [BoundedTheory]
     [InlineData("api_key")]
     [InlineData("apiKey")]
     [InlineData("access_token")]
