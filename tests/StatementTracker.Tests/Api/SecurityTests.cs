@@ -154,21 +154,8 @@ public class SecurityTests(AppFixture app)
 
     private static string Token(
         string name, string[] roles, string signingKey = TestKeys.JwtSigningKey, DateTime? expires = null,
-        string issuer = TestKeys.JwtIssuer, string audience = TestKeys.JwtAudience, string? subject = null)
-    {
-        List<Claim> claims = [new("name", name), .. roles.Select(r => new Claim("roles", r))];
-        if (subject != "") claims.Add(new Claim("sub", subject ?? $"user-{name}"));
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            Subject = new ClaimsIdentity(claims),
-            NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-20),
-            Expires = expires ?? DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
-        };
-        return new JsonWebTokenHandler().CreateToken(descriptor);
-    }
+        string issuer = TestKeys.JwtIssuer, string audience = TestKeys.JwtAudience, string? subject = null) =>
+        TestTokens.Create(name, roles, signingKey, expires, issuer, audience, subject);
 
     /// <summary>A token that is right in every claim but carries no signature at all.</summary>
     private static string UnsignedToken()
