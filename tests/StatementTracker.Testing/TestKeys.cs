@@ -13,6 +13,9 @@ public static class TestKeys
 
     public const string EditorName = "test-editor";
 
+    /// <summary>How events record the editor key: its stable identity, the name beside it.</summary>
+    public const string EditorActor = "key:" + EditorName;
+
     public const string JwtSigningKey = "statementtracker-tests-signing-key-0123456789";
     public const string JwtIssuer = "statementtracker-tests";
     public const string JwtAudience = "statementtracker";

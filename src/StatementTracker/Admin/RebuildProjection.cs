@@ -20,7 +20,7 @@ public static class RebuildProjectionEndpoint
         if (rebuilds.Projections().All(p => p.Name != name))
             return Problems.NotFound("No projection of that name: GET /admin/projections lists them.").ToResult();
 
-        if (!await rebuilds.TryStartAsync(name, Actors.NameOf(user), cancellation))
+        if (!await rebuilds.TryStartAsync(name, Actors.IdOf(user), cancellation))
             return Problems.Conflict($"Projection '{name}' is being rebuilt already.").ToResult();
 
         return Results.Accepted("/admin/projections", new { projection = name, status = ProjectionRebuilds.Rebuilding });

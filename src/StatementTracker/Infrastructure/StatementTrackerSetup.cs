@@ -71,6 +71,7 @@ public static class StatementTrackerSetup
     public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
     {
         app.UseConfiguredForwarding(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        app.UseQueryStringCredentialRefusal();
         app.UseAuthentication();
         app.UseRequestLimits();
         app.UseAuthorization();

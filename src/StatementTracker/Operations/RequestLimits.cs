@@ -104,13 +104,14 @@ public static class RequestLimits
     private static string CallerOf(HttpContext context) => PartitionOf(context.User, context.Connection.RemoteIpAddress);
 
     /// <summary>
-    /// Whose allowance a request takes: an authenticated caller's name; else the address, an IPv4 address as it is
-    /// and an IPv6 one by its /64 network, since one subscriber commonly holds a whole /64 and could otherwise take
-    /// a fresh allowance per address.
+    /// Whose allowance a request takes: an authenticated caller's stable identity (never a display name two
+    /// callers could share); else the address, an IPv4 address as it is and an IPv6 one by its /64 network,
+    /// since one subscriber commonly holds a whole /64 and could otherwise take a fresh allowance per address.
     /// </summary>
     public static string PartitionOf(System.Security.Claims.ClaimsPrincipal? user, System.Net.IPAddress? address)
     {
-        if (user?.Identity is { IsAuthenticated: true, Name: { } name }) return $"caller:{name}";
+        if (user?.Identity is { IsAuthenticated: true } && Infrastructure.Actors.IdOf(user) is var actor && actor != Infrastructure.Actors.Anonymous)
+            return $"caller:{actor}";
         if (address is null) return "address:";
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return $"address:{address}";

@@ -3,10 +3,11 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StatementTracker.Infrastructure;
 
 namespace StatementTracker.Security;
 
-/// <summary>Authenticates a caller by the API key in the configured header; never by the query string.</summary>
+/// <summary>Authenticates a caller by the API key in the configured header; never by the query string (<see cref="QueryStringCredentials"/> refuses those first).</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     ApiKeys keys, IOptions<SecurityOptions> security)
@@ -14,14 +15,8 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
-    private static readonly string[] QueryNamesForKeys = ["api_key", "apikey", "api-key", "x-api-key", "key", "token", "access_token"];
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Query.Keys.Any(name => QueryNamesForKeys.Contains(name, StringComparer.OrdinalIgnoreCase)))
-            return Task.FromResult(AuthenticateResult.Fail(new CallerRefused(
-                $"Credentials are never accepted in the query string: send the API key in the {security.Value.ApiKeyHeader} header.")));
-
         if (!Request.Headers.TryGetValue(security.Value.ApiKeyHeader, out var values) || string.IsNullOrEmpty(values))
             return Task.FromResult(AuthenticateResult.NoResult());
         if (values.Count != 1)
@@ -30,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail(new CallerRefused("The API key is not valid.")));
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Name), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))],
+            [new Claim(ClaimTypes.Name, key.Name), new Claim(Actors.IdClaim, Actors.ForApiKey(key.Name)), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))],
             SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

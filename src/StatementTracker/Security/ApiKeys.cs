@@ -17,8 +17,12 @@ public sealed class ApiKeys
         {
             if (string.IsNullOrWhiteSpace(entry.Name))
                 throw new InvalidOperationException($"Security:ApiKeys:{index}:Name is required.");
-            return (entry, ParseHash(entry.Hash, index), ParseRoles(entry.Roles));
+            return (entry, ParseHash(entry.Hash, index), ParseRoles(entry.Roles, index));
         }).ToArray();
+        // The name is the key's identity in the audit trail and its rate-limit bucket: two keys may not share one.
+        if (_keys.GroupBy(k => k.Entry.Name.Trim(), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } shared)
+            throw new InvalidOperationException(
+                $"Security:ApiKeys: the name \"{shared.Key}\" is given to {shared.Count()} keys; each key needs a name of its own.");
     }
 
     public int Count => _keys.Length;
@@ -55,7 +59,16 @@ public sealed class ApiKeys
             $"Security:ApiKeys:{index}:Hash must be the SHA-256 of the key as 64 hex digits (printf %s \"$KEY\" | sha256sum).");
     }
 
-    private static string[] ParseRoles(string roles) =>
-        roles.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static readonly string[] KnownRoles = [Security.Roles.Reader, Security.Roles.Analyst, Security.Roles.Admin];
+
+    /// <summary>An unknown role (a typo such as <c>analysts</c>) is refused, not silently granting nothing.</summary>
+    private static string[] ParseRoles(string roles, int index)
+    {
+        var parsed = roles.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(r => r.ToLowerInvariant()).Distinct().ToArray();
+        if (parsed.FirstOrDefault(role => !KnownRoles.Contains(role)) is { } unknown)
+            throw new InvalidOperationException(
+                $"Security:ApiKeys:{index}:Roles names an unknown role \"{unknown}\"; the roles are {string.Join(", ", KnownRoles)}.");
+        return parsed;
+    }
 }

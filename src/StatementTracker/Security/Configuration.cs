@@ -1,16 +1,15 @@
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace StatementTracker.Security;
 
 /// <summary>
 /// Who may do what: API keys (header, hashed, constant-time) and JWT bearer tokens authenticate;
-/// writes need <c>analyst</c>, <c>/admin</c> needs <c>admin</c>, reads are open unless configured to need <c>reader</c>.
+/// writes need <c>analyst</c>, <c>/admin</c> needs <c>admin</c>, reads are open unless configured to need <c>reader</c>;
+/// an endpoint that names no policy may only be read.
 /// </summary>
 public static class Configuration
 {
@@ -19,6 +18,8 @@ public static class Configuration
     public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        // Refuse to start on a loose configuration, before anything listens.
+        JwtValidation.Check(options.Jwt);
         services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
         services.AddSingleton(new ApiKeys(options));
 
@@ -30,43 +31,23 @@ public static class Configuration
                         ? JwtBearerDefaults.AuthenticationScheme
                         : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
-        if (options.Jwt.Enabled) authentication.AddJwtBearer(jwt => Configure(jwt, options.Jwt));
+        if (options.Jwt.Enabled) authentication.AddJwtBearer(jwt => JwtValidation.Configure(jwt, options.Jwt));
 
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Write, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Analyst))
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.Read, ReadPolicy(options))
-            .SetFallbackPolicy(ReadPolicy(options));
+            .SetFallbackPolicy(UndeclaredPolicy(options));
         return services;
     }
+
+    /// <summary>For endpoints that name no policy: reads as <see cref="Policies.Read"/>, anything else denied.</summary>
+    private static AuthorizationPolicy UndeclaredPolicy(SecurityOptions options) =>
+        AuthorizationPolicy.Combine(ReadPolicy(options), new AuthorizationPolicyBuilder().AddRequirements(new ReadsOnlyRequirement()).Build());
 
     private static AuthorizationPolicy ReadPolicy(SecurityOptions options) =>
         options.ReadsRequireReader
             ? new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.Reader, Roles.Analyst, Roles.Admin).Build()
             : new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build();
-
-    private static void Configure(JwtBearerOptions jwt, JwtSettings settings)
-    {
-        jwt.MapInboundClaims = false;
-        jwt.TokenValidationParameters = new TokenValidationParameters
-        {
-            NameClaimType = settings.NameClaim,
-            RoleClaimType = settings.RoleClaim,
-            ValidateAudience = !string.IsNullOrWhiteSpace(settings.Audience),
-            ValidAudience = settings.Audience,
-            ValidateIssuer = !string.IsNullOrWhiteSpace(settings.Issuer) || !string.IsNullOrWhiteSpace(settings.Authority),
-            ValidIssuer = settings.Issuer,
-            ClockSkew = TimeSpan.FromSeconds(30),
-        };
-        if (!string.IsNullOrWhiteSpace(settings.Authority))
-        {
-            jwt.Authority = settings.Authority;
-            jwt.Audience = settings.Audience;
-        }
-        else
-        {
-            jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.SigningKey!));
-        }
-    }
 }

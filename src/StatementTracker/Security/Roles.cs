@@ -16,6 +16,6 @@ public static class Policies
     /// <summary>Everything under /admin.</summary>
     public const string Admin = "admin";
 
-    /// <summary>Reads: open unless <see cref="SecurityOptions.ReadsRequireReader"/>. The fallback for every endpoint.</summary>
+    /// <summary>Reads: open unless <see cref="SecurityOptions.ReadsRequireReader"/>. Endpoints that name no policy get it for GET and HEAD, and are denied every other method.</summary>
     public const string Read = "read";
 }

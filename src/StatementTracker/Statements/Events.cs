@@ -6,11 +6,16 @@ namespace StatementTracker.Statements;
 // The events of a statement's stream. Their stored names are fixed in Configuration.cs, so a class
 // can be renamed without breaking history. Time and version come from Marten's event metadata.
 
-/// <summary>What every statement event says about itself: who caused it, and why (when a reason applies).</summary>
+/// <summary>
+/// What every statement event says about itself: who caused it, and why (when a reason applies).
+/// <see cref="Actor"/> is the caller's stable identity (<c>key:{name}</c>, <c>jwt:{issuer}|{sub}</c>);
+/// <see cref="ActorName"/> the display name beside it, absent from events recorded before it was kept.
+/// </summary>
 public interface IStatementEvent
 {
     Guid StatementId { get; }
     string Actor { get; }
+    string? ActorName => null;
     string? Reason => null;
 }
 
@@ -20,9 +25,11 @@ public sealed record StatementRecorded(
     StatementContent Content,
     IReadOnlyList<Source> Sources,
     string RecordedBy,
-    Origin? Origin = null) : IStatementEvent
+    Origin? Origin = null,
+    string? RecordedByName = null) : IStatementEvent
 {
     string IStatementEvent.Actor => RecordedBy;
+    string? IStatementEvent.ActorName => RecordedByName;
 }
 
 /// <summary>
@@ -37,21 +44,25 @@ public sealed record StatementCorrected(
     StatementContent Before,
     StatementContent After,
     string Reason,
-    string CorrectedBy) : IStatementEvent
+    string CorrectedBy,
+    string? CorrectedByName = null) : IStatementEvent
 {
     string IStatementEvent.Actor => CorrectedBy;
+    string? IStatementEvent.ActorName => CorrectedByName;
 }
 
 /// <summary>Another report of the statement was added.</summary>
-public sealed record SourceAdded(Guid StatementId, Source Source, string AddedBy) : IStatementEvent
+public sealed record SourceAdded(Guid StatementId, Source Source, string AddedBy, string? AddedByName = null) : IStatementEvent
 {
     string IStatementEvent.Actor => AddedBy;
+    string? IStatementEvent.ActorName => AddedByName;
 }
 
 /// <summary>The statement was withdrawn (misattributed, never said, ...): it leaves every position, never the record.</summary>
-public sealed record StatementRetracted(Guid StatementId, string Reason, string RetractedBy) : IStatementEvent
+public sealed record StatementRetracted(Guid StatementId, string Reason, string RetractedBy, string? RetractedByName = null) : IStatementEvent
 {
     string IStatementEvent.Actor => RetractedBy;
+    string? IStatementEvent.ActorName => RetractedByName;
 }
 
 /// <summary>What was said, by whom, when and about what: everything a correction may change.</summary>

@@ -35,7 +35,9 @@ public class CorrectingStatementsTests(AppFixture app)
         corrected["type"]!.GetValue<string>().ShouldBe("statement_corrected");
         corrected["version"]!.GetValue<long>().ShouldBe(2);
         corrected["reason"]!.GetValue<string>().ShouldBe("the report gave the wrong date");
-        corrected["actor"]!.GetValue<string>().ShouldBe(TestKeys.EditorName);
+        corrected["actor"]!.GetValue<string>().ShouldBe(TestKeys.EditorActor);
+        corrected["actorName"]!.GetValue<string>().ShouldBe(TestKeys.EditorName);
+        corrected["data"]!["correctedBy"]!.GetValue<string>().ShouldBe(TestKeys.EditorActor);
         corrected["data"]!["before"]!["statedOn"]!.GetValue<string>().ShouldBe("2024-07-04");
         corrected["data"]!["after"]!["statedOn"]!.GetValue<string>().ShouldBe("2024-07-03");
         corrected["changes"]!.AsArray().Select(c => c!["field"]!.GetValue<string>()).ShouldBe(["statedOn", "quote"]);

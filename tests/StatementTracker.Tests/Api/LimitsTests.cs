@@ -58,6 +58,28 @@ public class LimitsTests(LimitsFixture app)
     }
 
     [BoundedFact]
+    public async Task callers_sharing_a_display_name_have_rate_limits_of_their_own()
+    {
+        // Fresh subjects: their buckets are full whatever ran before.
+        var first = TestTokens.Create("Shared Name", ["reader"], subject: $"sub-{Guid.NewGuid()}");
+        var second = TestTokens.Create("Shared Name", ["reader"], subject: $"sub-{Guid.NewGuid()}");
+
+        async Task<int> Read(string token)
+        {
+            using var client = app.Host.Server.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/countries/JPN/positions");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return (int)(await client.SendAsync(request)).StatusCode;
+        }
+
+        var firstAnswers = new List<int>();
+        for (var i = 0; i < LimitsFixture.Burst * 3; i++) firstAnswers.Add(await Read(first));
+
+        firstAnswers.ShouldContain(429);
+        (await Read(second)).ShouldBe(200);
+    }
+
+    [BoundedFact]
     public async Task a_batch_weighs_as_many_requests_as_it_holds_statements_and_may_be_larger_than_one_statement_s_body()
     {
         var topic = StatementBodies.UniqueTopic("weighed");

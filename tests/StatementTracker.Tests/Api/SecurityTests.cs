@@ -88,8 +88,10 @@ public class SecurityTests(AppFixture app)
 
         status.ShouldBe(201);
         var history = await app.HistoryEventsAsync(answer!["id"]!.GetValue<Guid>());
-        history.Single()["actor"]!.GetValue<string>().ShouldBe("test-analyst");
-        history.Single()["data"]!["recordedBy"]!.GetValue<string>().ShouldBe("test-analyst");
+        history.Single()["actor"]!.GetValue<string>().ShouldBe("key:test-analyst");
+        history.Single()["actorName"]!.GetValue<string>().ShouldBe("test-analyst");
+        history.Single()["data"]!["recordedBy"]!.GetValue<string>().ShouldBe("key:test-analyst");
+        history.Single()["data"]!["recordedByName"]!.GetValue<string>().ShouldBe("test-analyst");
     }
 
     [BoundedFact]
@@ -112,6 +114,29 @@ public class SecurityTests(AppFixture app)
     }
 
     [BoundedTheory]
+    [InlineData("/statements")]
+    [InlineData("/countries/JPN/positions")]
+    [InlineData("/topics/china-russia-relations/positions")]
+    [InlineData("/shifts")]
+    [InlineData("/admin/projections")]
+    [InlineData("/health/live")]
+    public async Task a_key_in_the_query_string_is_refused_on_reads_too(string route)
+    {
+        foreach (var parameter in new[] { "api_key", "key", "apikey", "access_token", "q" })
+        {
+            var query = parameter == "q" ? $"q={TestKeys.Admin}" : $"{parameter}={TestKeys.Admin}";
+            var (_, problem, response) = await app.Host.SendAsync(HttpMethod.Get, $"{route}?{query}", apiKey: null);
+            var (_, _, withHeaderToo) = await app.Host.SendAsync(HttpMethod.Get, $"{route}?{query}", apiKey: TestKeys.Admin);
+
+            await AssertProblem(response, 401);
+            problem!["detail"]!.GetValue<string>().ShouldContain("query string");
+            await AssertProblem(withHeaderToo, 401);
+        }
+        // Without the key in the URL the same read answers.
+        (await app.Host.SendAsync(HttpMethod.Get, route, apiKey: TestKeys.Admin)).Status.ShouldBe(200);
+    }
+
+    [BoundedTheory]
     [InlineData("api_key")]
     [InlineData("apiKey")]
     [InlineData("access_token")]
@@ -127,18 +152,21 @@ public class SecurityTests(AppFixture app)
         await AssertProblem(withHeaderToo, 401);
     }
 
-    private static string Token(string name, string[] roles, string signingKey = TestKeys.JwtSigningKey, DateTime? expires = null)
+    private static string Token(
+        string name, string[] roles, string signingKey = TestKeys.JwtSigningKey, DateTime? expires = null,
+        string issuer = TestKeys.JwtIssuer, string audience = TestKeys.JwtAudience, string? subject = null) =>
+        TestTokens.Create(name, roles, signingKey, expires, issuer, audience, subject);
+
+    /// <summary>A token that is right in every claim but carries no signature at all.</summary>
+    private static string UnsignedToken()
     {
-        var descriptor = new SecurityTokenDescriptor
+        static string Part(JsonObject json) => Base64UrlEncoder.Encode(json.ToJsonString());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return Part(new JsonObject { ["alg"] = "none", ["typ"] = "JWT" }) + "." + Part(new JsonObject
         {
-            Issuer = TestKeys.JwtIssuer,
-            Audience = TestKeys.JwtAudience,
-            Subject = new ClaimsIdentity([new Claim("name", name), new Claim("sub", $"user-{name}"), .. roles.Select(r => new Claim("roles", r))]),
-            NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-20),
-            Expires = expires ?? DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
-        };
-        return new JsonWebTokenHandler().CreateToken(descriptor);
+            ["iss"] = TestKeys.JwtIssuer, ["aud"] = TestKeys.JwtAudience, ["sub"] = "user-mallory", ["name"] = "Mallory",
+            ["roles"] = new JsonArray("analyst"), ["nbf"] = now - 60, ["iat"] = now - 60, ["exp"] = now + 600,
+        }) + ".";
     }
 
     private async Task<HttpResponseMessage> PostWithToken(string token)
@@ -159,7 +187,47 @@ public class SecurityTests(AppFixture app)
 
         ((int)response.StatusCode).ShouldBe(201);
         var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
-        (await app.HistoryEventsAsync(id)).Single()["actor"]!.GetValue<string>().ShouldBe("Aiko Tanaka");
+        var recorded = (await app.HistoryEventsAsync(id)).Single();
+        recorded["actor"]!.GetValue<string>().ShouldBe($"jwt:{TestKeys.JwtIssuer}|user-Aiko Tanaka");
+        recorded["actorName"]!.GetValue<string>().ShouldBe("Aiko Tanaka");
+    }
+
+    [BoundedFact]
+    public async Task two_callers_sharing_a_display_name_are_recorded_as_different_actors()
+    {
+        var first = await PostWithToken(Token("Kenji Sato", ["analyst"], subject: "idp-user-1"));
+        var second = await PostWithToken(Token("Kenji Sato", ["analyst"], subject: "idp-user-2"));
+
+        var actors = new List<string>();
+        foreach (var response in new[] { first, second })
+        {
+            ((int)response.StatusCode).ShouldBe(201);
+            var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+            actors.Add((await app.HistoryEventsAsync(id)).Single()["actor"]!.GetValue<string>());
+        }
+        actors.ShouldBe([$"jwt:{TestKeys.JwtIssuer}|idp-user-1", $"jwt:{TestKeys.JwtIssuer}|idp-user-2"]);
+    }
+
+    [BoundedFact]
+    public async Task a_bearer_token_without_a_subject_answers_401_and_writes_nothing()
+    {
+        var before = await app.EventCountAsync();
+
+        await AssertProblem(await PostWithToken(Token("Nobody", ["analyst"], subject: "")), 401);
+        (await app.EventCountAsync()).ShouldBe(before);
+    }
+
+    [BoundedFact]
+    public async Task a_bearer_token_for_another_audience_or_from_another_issuer_or_unsigned_answers_401()
+    {
+        var before = await app.EventCountAsync();
+
+        await AssertProblem(await PostWithToken(Token("Other app", ["analyst", "admin"], audience: "another-application")), 401);
+        await AssertProblem(await PostWithToken(Token("Other issuer", ["analyst", "admin"], issuer: "https://another-issuer.example")), 401);
+        await AssertProblem(await PostWithToken(UnsignedToken()), 401);
+        (await app.EventCountAsync()).ShouldBe(before);
+        // The same token with the right audience and issuer is accepted: the refusals above are for those alone.
+        ((int)(await PostWithToken(Token("Right app", ["analyst"]))).StatusCode).ShouldBe(201);
     }
 
     [BoundedFact]

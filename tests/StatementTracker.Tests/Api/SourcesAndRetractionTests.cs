@@ -25,7 +25,9 @@ public class SourcesAndRetractionTests(AppFixture app)
         sources.Select(s => s!["publisher"]!.GetValue<string>()).ShouldBe(["TV Asahi", "NHK"]);
         var history = await app.HistoryEventsAsync(id);
         history.Select(e => e["type"]!.GetValue<string>()).ShouldBe(["statement_recorded", "source_added"]);
-        history[1]["actor"]!.GetValue<string>().ShouldBe(TestKeys.EditorName);
+        history[1]["actor"]!.GetValue<string>().ShouldBe(TestKeys.EditorActor);
+        history[1]["actorName"]!.GetValue<string>().ShouldBe(TestKeys.EditorName);
+        history[1]["data"]!["addedBy"]!.GetValue<string>().ShouldBe(TestKeys.EditorActor);
     }
 
     [BoundedTheory]
@@ -114,7 +116,7 @@ public class SourcesAndRetractionTests(AppFixture app)
         history.Select(e => e["type"]!.GetValue<string>()).ShouldBe(["statement_recorded", "statement_corrected", "source_added", "statement_retracted"]);
         history.Select(e => e["version"]!.GetValue<long>()).ShouldBe([1L, 2L, 3L, 4L]);
         history.Select(e => e["reason"]?.GetValue<string>()).ShouldBe([null, "wrong day", null, "duplicate of another statement"]);
-        history.ShouldAllBe(e => e["actor"]!.GetValue<string>() == TestKeys.EditorName);
+        history.ShouldAllBe(e => e["actor"]!.GetValue<string>() == TestKeys.EditorActor && e["actorName"]!.GetValue<string>() == TestKeys.EditorName);
         history.Select(e => e["timestamp"]!.GetValue<DateTimeOffset>()).ShouldBeInOrder();
         history[0]["data"]!["content"]!["position"]!.GetValue<string>().ShouldBe("will closely monitor the development of China-Russia relations");
         history[2]["data"]!["source"]!["publisher"]!.GetValue<string>().ShouldBe("Kyodo");

@@ -27,11 +27,12 @@ public class RateLimitPartitionTests
     }
 
     [BoundedFact]
-    public void an_authenticated_caller_is_keyed_on_the_name_wherever_it_calls_from()
+    public void an_authenticated_caller_is_keyed_on_its_stable_identity_wherever_it_calls_from()
     {
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "aiko")], "test"));
+        var user = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "Aiko"), new Claim(StatementTracker.Infrastructure.Actors.IdClaim, "key:aiko")], "test"));
 
-        RequestLimits.PartitionOf(user, IPAddress.Parse("203.0.113.5")).ShouldBe("caller:aiko");
-        RequestLimits.PartitionOf(user, IPAddress.Parse("2001:db8::1")).ShouldBe("caller:aiko");
+        RequestLimits.PartitionOf(user, IPAddress.Parse("203.0.113.5")).ShouldBe("caller:key:aiko");
+        RequestLimits.PartitionOf(user, IPAddress.Parse("2001:db8::1")).ShouldBe("caller:key:aiko");
     }
 }

@@ -57,7 +57,7 @@ public static class CreateSubscriptionEndpoint
             Topic = command.Topic,
             Secret = command.Secret!,
             CreatedAt = clock.GetUtcNow(),
-            CreatedBy = Actors.NameOf(user),
+            CreatedBy = Actors.IdOf(user),
         };
         session.Store(subscription);
         await session.SaveChangesAsync(cancellation);

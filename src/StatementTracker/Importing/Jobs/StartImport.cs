@@ -65,7 +65,7 @@ public static class StartImportEndpoint
             outbox.Enroll(session);
             session.Store(new ImportJob
             {
-                Id = id, Format = chosen.Name, RequestedBy = Actors.NameOf(user), Bytes = bytes, RequestedAt = DateTimeOffset.UtcNow,
+                Id = id, Format = chosen.Name, RequestedBy = Actors.IdOf(user), Bytes = bytes, RequestedAt = DateTimeOffset.UtcNow,
             });
             await outbox.PublishAsync(new RunImport(id));
             await session.SaveChangesAsync(cancellation);

@@ -16,10 +16,10 @@ namespace StatementTracker.Statements.AddingSources;
 public static class AddSourceEndpoint
 {
     /// <summary>The event, or null when the statement already cites this report.</summary>
-    public static SourceAdded? Decide(Statement statement, SourceInput input, string actor)
+    public static SourceAdded? Decide(Statement statement, SourceInput input, string actor, string? actorName = null)
     {
         var source = input.ToSource();
-        return statement.Sources.Any(source.SameReportAs) ? null : new SourceAdded(statement.Id, source, actor);
+        return statement.Sources.Any(source.SameReportAs) ? null : new SourceAdded(statement.Id, source, actor, actorName);
     }
 
     [Authorize(Policy = Policies.Write)]
@@ -32,7 +32,7 @@ public static class AddSourceEndpoint
         if (stream is null) return refusal!;
 
         var version = stream.StartingVersion ?? 0;
-        if (Decide(stream.Aggregate!, source, Actors.NameOf(user)) is not { } added) return StatementStreams.Changed(stream.Id, version);
+        if (Decide(stream.Aggregate!, source, Actors.IdOf(user), Actors.DisplayNameOf(user)) is not { } added) return StatementStreams.Changed(stream.Id, version);
         if (stream.Aggregate!.Sources.Count >= StatementRules.MaxSources)
             return StatementStreams.LimitReached(
                 $"Statement {stream.Id} already cites {StatementRules.MaxSources} sources, the most a statement may cite.", version);

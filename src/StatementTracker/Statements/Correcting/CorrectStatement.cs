@@ -47,11 +47,11 @@ public sealed record CorrectStatement(
     };
 
     /// <summary>The event, or null when the correction would change nothing.</summary>
-    public StatementCorrected? Decide(Statement statement, string actor)
+    public StatementCorrected? Decide(Statement statement, string actor, string? actorName = null)
     {
         var before = statement.ToContent();
         var after = Correct(before);
-        return after.SameAs(before) ? null : new StatementCorrected(statement.Id, before, after, Reason!.Trim(), actor);
+        return after.SameAs(before) ? null : new StatementCorrected(statement.Id, before, after, Reason!.Trim(), actor, actorName);
     }
 
     public sealed class Validator : RequestValidator<CorrectStatement>
@@ -87,7 +87,7 @@ public static class CorrectStatementEndpoint
             session, id, request, command.ExpectedVersion, versionRequired: true, cancellation);
         if (stream is null) return refusal!;
 
-        return command.Decide(stream.Aggregate!, Actors.NameOf(user)) is { } corrected
+        return command.Decide(stream.Aggregate!, Actors.IdOf(user), Actors.DisplayNameOf(user)) is { } corrected
             ? await StatementStreams.AppendAsync(session, stream, corrected, cancellation)
             : Problems.Invalid("$", "The correction changes nothing: every field given already has that value.").ToResult();
     }

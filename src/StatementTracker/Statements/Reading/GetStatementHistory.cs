@@ -12,12 +12,13 @@ namespace StatementTracker.Statements.Reading;
 /// <summary>One page of a statement's events; <c>NextAfter</c>, when set, is the <c>after</c> of the next page.</summary>
 public sealed record StatementHistory(Guid Id, IReadOnlyList<HistoryEvent> Events, long? NextAfter);
 
-/// <summary>One event of a statement's stream, as the audit trail shows it.</summary>
+/// <summary>One event of a statement's stream, as the audit trail shows it: <c>actor</c> is the stable identity, <c>actorName</c> the display name.</summary>
 public sealed record HistoryEvent(
     string Type,
     long Version,
     DateTimeOffset Timestamp,
     string Actor,
+    string? ActorName,
     string? Reason,
     IReadOnlyList<FieldChange>? Changes,
     object Data);
@@ -58,6 +59,7 @@ public static class GetStatementHistoryEndpoint
             e.Version,
             e.Timestamp,
             data.Actor,
+            data.ActorName,
             data.Reason,
             e.Data is StatementCorrected corrected ? CorrectionChanges.Between(corrected.Before, corrected.After) : null,
             e.Data);

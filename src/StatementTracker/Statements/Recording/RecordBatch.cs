@@ -39,8 +39,8 @@ public static class RecordBatchEndpoint
         if (problem is not null) return problem.ToResult();
         if (RequestLimits.RefuseExtraWeight(context, commands!.Count - 1) is { } tooMany) return tooMany;
 
-        var actor = Actors.NameOf(user);
-        var recorded = commands.Select(c => c.ToEvent(c.IdOrNew(), actor)).ToArray();
+        var (actor, actorName) = (Actors.IdOf(user), Actors.DisplayNameOf(user));
+        var recorded = commands.Select(c => c.ToEvent(c.IdOrNew(), actor, actorName)).ToArray();
         var outcome = await writer.RecordAsync(recorded, cancellation);
         if (outcome.IsConflict)
         {

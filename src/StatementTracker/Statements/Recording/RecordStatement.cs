@@ -32,7 +32,7 @@ public sealed record RecordStatement(
     public Guid IdOrNew() => StatementId ?? OriginInput.DerivedId(Origin) ?? Guid.CreateVersion7();
 
     /// <summary>The event this command records; call it only on a command that passed validation.</summary>
-    public StatementRecorded ToEvent(Guid statementId, string recordedBy)
+    public StatementRecorded ToEvent(Guid statementId, string recordedBy, string? recordedByName = null)
     {
         var content = new StatementContent(
             Speaker!.ToSpeaker(),
@@ -45,7 +45,7 @@ public sealed record RecordStatement(
             Normalise.Countries(Targets),
             Normalise.OptionalText(Occasion));
         var sources = Normalise.Sources((Sources ?? []).Select(s => s!.ToSource()));
-        return new StatementRecorded(statementId, content, sources, recordedBy, Origin?.ToOrigin());
+        return new StatementRecorded(statementId, content, sources, recordedBy, Origin?.ToOrigin(), recordedByName);
     }
 
     public sealed class Validator : RequestValidator<RecordStatement>
@@ -85,7 +85,7 @@ public static class RecordStatementEndpoint
     [WolverinePost("/statements")]
     public static async Task<IResult> Post(RecordStatement command, StatementWriter writer, ClaimsPrincipal user, CancellationToken cancellation)
     {
-        var recorded = command.ToEvent(command.IdOrNew(), Actors.NameOf(user));
+        var recorded = command.ToEvent(command.IdOrNew(), Actors.IdOf(user), Actors.DisplayNameOf(user));
         var outcome = await writer.RecordAsync([recorded], cancellation);
         if (outcome.IsConflict)
             return Problems.Conflict(

@@ -16,7 +16,7 @@ namespace StatementTracker.Statements.Retracting;
 [JsonBody]
 public sealed record RetractStatement(string? Reason, long? ExpectedVersion)
 {
-    public StatementRetracted Decide(Statement statement, string actor) => new(statement.Id, Reason!.Trim(), actor);
+    public StatementRetracted Decide(Statement statement, string actor, string? actorName = null) => new(statement.Id, Reason!.Trim(), actor, actorName);
 
     public sealed class Validator : RequestValidator<RetractStatement>
     {
@@ -39,6 +39,6 @@ public static class RetractStatementEndpoint
             session, id, request, command.ExpectedVersion, versionRequired: false, cancellation);
         if (stream is null) return refusal!;
 
-        return await StatementStreams.AppendAsync(session, stream, command.Decide(stream.Aggregate!, Actors.NameOf(user)), cancellation);
+        return await StatementStreams.AppendAsync(session, stream, command.Decide(stream.Aggregate!, Actors.IdOf(user), Actors.DisplayNameOf(user)), cancellation);
     }
 }

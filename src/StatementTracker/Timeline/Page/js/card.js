@@ -88,7 +88,7 @@ function cardContent(statement, history, family, nameOf) {
     : el('p', { class: 'hint' }, 'No source recorded.');
 
   const events = el('ol', { class: 'history' }, history.events.map(e => el('li', {},
-    el('span', {}, `${e.type.replaceAll('_', ' ')}, version ${e.version}, ${instant(e.timestamp)} by ${e.actor}`),
+    el('span', {}, `${e.type.replaceAll('_', ' ')}, version ${e.version}, ${instant(e.timestamp)} by ${e.actorName ?? e.actor}`),
     e.reason ? el('div', {}, `Reason: ${e.reason}`) : null,
     e.changes?.length ? el('ul', { class: 'changes' }, e.changes.map(c =>
       el('li', {}, `${c.field}: ${shown(c.from)} → ${shown(c.to)}`))) : null)));
