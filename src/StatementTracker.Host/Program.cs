@@ -1,6 +1,7 @@
 using JasperFx;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.ApiDescription;
 using StatementTracker.Timeline;
 using Wolverine;
 using Wolverine.Http;
@@ -18,6 +19,7 @@ var app = builder.Build();
 app.UseStatementTrackerErrors();
 app.UseStatementTrackerSecurity();
 app.MapStatementTrackerHealth();
+app.MapApiDocument();
 app.MapTimelinePage();
 app.MapWolverineEndpoints(options => options.MapStatementTracker());
 

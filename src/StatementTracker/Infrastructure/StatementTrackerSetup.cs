@@ -54,6 +54,7 @@ public static class StatementTrackerSetup
         services.AddErrorResponses();
         services.AddRequestLimits(configuration);
         services.AddStatementTrackerHealth(configuration);
+        Operations.ApiDescription.ApiDocument.AddApiDocument(services);
         return services;
     }
 

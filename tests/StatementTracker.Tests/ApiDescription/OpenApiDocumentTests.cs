@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Shouldly;
+using StatementTracker.Tests.Support;
+
+namespace StatementTracker.Tests.ApiDescription;
+
+[Collection(ApiCollection.Name)]
+public class OpenApiDocumentTests(AppFixture app, ITestOutputHelper output)
+{
+    private async Task<JsonNode> DocumentAsync() => await app.Host.GetJsonAsync("/openapi/v1.json", apiKey: null);
+
+    /// <summary>Writes the document where the linter and the client generator read it.</summary>
+    public static async Task<string> WriteDocumentAsync(AppFixture app)
+    {
+        var document = await app.Host.GetJsonAsync("/openapi/v1.json", apiKey: null);
+        var path = Path.Combine(Path.GetTempPath(), $"statementtracker-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, document.ToJsonString());
+        return path;
+    }
+
+    [BoundedFact]
+    public async Task every_endpoint_is_described_with_its_success_shape_its_problems_and_its_security()
+    {
+        var document = await DocumentAsync();
+        var paths = document["paths"]!.AsObject();
+
+        foreach (var path in new[] { "/statements", "/statements/{id}", "/statements/batch", "/statements/{id}/corrections", "/countries/{code}/positions",
+                     "/countries/{code}/positions/{topic}", "/topics/{topic}/positions", "/topics/{topic}/alignment", "/shifts", "/imports",
+                     "/exports/statements.csv", "/admin/projections" })
+            paths.ContainsKey(path).ShouldBeTrue($"{path} is not described");
+
+        foreach (var (path, item) in paths)
+        foreach (var (method, operation) in item!.AsObject())
+        {
+            var responses = operation!["responses"]!.AsObject();
+            var success = responses.Where(r => r.Key.StartsWith('2')).ToArray();
+            success.ShouldNotBeEmpty($"{method} {path} has no success response");
+            foreach (var (status, response) in success.Where(r => r.Key != "204"))
+                response!["content"].ShouldNotBeNull($"{method} {path} {status} has no typed content");
+            responses.ContainsKey("429").ShouldBeTrue($"{method} {path}");
+            responses["400"]!["content"]!["application/problem+json"]!["schema"].ShouldNotBeNull();
+            if (method != "get") operation["security"]!.AsArray().ShouldNotBeEmpty($"{method} {path} names no security");
+        }
+        document["components"]!["securitySchemes"]!["apiKey"]!["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
+        document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>().ShouldBe("bearer");
+        paths["/admin/projections"]!["get"]!["security"]!.AsArray().ShouldNotBeEmpty();
+    }
+
+    [BoundedFact]
+    public async Task the_document_passes_the_openapi_linter()
+    {
+        var linter = Path.Combine(Repository.Root, "node_modules", ".bin", "redocly");
+        File.Exists(linter).ShouldBeTrue("the linter is missing: run `npm ci` at the repository's root (.ci/run does)");
+        var document = await WriteDocumentAsync(app);
+
+        var start = new ProcessStartInfo(linter, ["lint", document, "--config", Path.Combine(Repository.Root, "redocly.yaml"), "--format", "stylish"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository.Root,
+        };
+        start.Environment["REDOCLY_TELEMETRY"] = "off";
+        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        process.ExitCode.ShouldBe(0, $"{await stdout}\n{await stderr}");
+    }
+
+    [BoundedFact]
+    public async Task the_interactive_reference_is_served_without_a_cdn()
+    {
+        using var client = app.Host.Server.CreateClient();
+        var page = await client.GetStringAsync("/docs/");
+
+        page.ShouldContain("openapi/v1.json");
+        page.ShouldNotContain("cdn.jsdelivr.net");
+        page.ShouldNotContain("unpkg.com");
+        var scripts = System.Text.RegularExpressions.Regex.Matches(page, "<script[^>]+src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        scripts.ShouldNotBeEmpty();
+        foreach (var script in scripts)
+        {
+            script.ShouldNotStartWith("http", Case.Insensitive, $"{script} is loaded from elsewhere");
+            (await client.GetAsync(new Uri(new Uri("http://localhost/docs/"), script))).IsSuccessStatusCode.ShouldBeTrue(script);
+        }
+    }
+}
