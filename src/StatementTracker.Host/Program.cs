@@ -7,6 +7,7 @@ using Wolverine;
 using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseManagementPort(builder.Configuration);
 
 builder.Services.AddStatementTracker(builder.Configuration, builder.Environment);
 builder.Host.UseWolverine(options =>
@@ -20,6 +21,7 @@ app.UseStatementTrackerErrors();
 app.UseStatementTrackerSecurity();
 app.MapStatementTrackerHealth();
 app.MapApiDocument();
+app.MapObservability(app.Configuration);
 app.MapTimelinePage();
 app.MapWolverineEndpoints(options => options.MapStatementTracker());
 

@@ -105,9 +105,11 @@ public sealed class StatementImport(IDocumentStore store)
                             {
                                 case ImportRow.Skipped skipped:
                                     report.Skip(skipped.Reason);
+                                    Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "skipped"));
                                     break;
                                 case ImportRow.Rejected rejected:
                                     report.Rejected++;
+                                    Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
                                     WriteReject(rejects, rejected.Row, rejected.Errors, rejected.Text);
                                     break;
                             }
@@ -140,8 +142,14 @@ public sealed class StatementImport(IDocumentStore store)
                     {
                         switch (outcomes[i])
                         {
-                            case LoadOutcome.Imported: report.Imported++; break;
-                            case LoadOutcome.AlreadyPresent: report.AlreadyPresent++; break;
+                            case LoadOutcome.Imported:
+                                report.Imported++;
+                                Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "imported"));
+                                break;
+                            case LoadOutcome.AlreadyPresent:
+                                report.AlreadyPresent++;
+                                Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "already_present"));
+                                break;
                             default:
                                 report.Rejected++;
                                 WriteReject(rejects, chunk[i].Row, new Dictionary<string, string[]>

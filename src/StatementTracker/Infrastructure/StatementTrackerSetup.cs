@@ -55,6 +55,7 @@ public static class StatementTrackerSetup
         services.AddRequestLimits(configuration);
         services.AddStatementTrackerHealth(configuration);
         Operations.ApiDescription.ApiDocument.AddApiDocument(services);
+        Operations.Observability.AddObservability(services, configuration);
         return services;
     }
 

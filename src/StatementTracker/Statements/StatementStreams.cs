@@ -67,6 +67,8 @@ public static class StatementStreams
             var state = await query.Events.FetchStreamStateAsync(stream.Id, cancellation);
             return Stale(stream.Id.ToString(), state?.Version ?? 0, stream.StartingVersion ?? 0);
         }
+        if (@event is StatementCorrected) Operations.Telemetry.StatementsCorrected.Add(1);
+        else if (@event is StatementRetracted) Operations.Telemetry.StatementsRetracted.Add(1);
         return Changed(stream.Id, stream.CurrentVersion.GetValueOrDefault(), status);
     }
 

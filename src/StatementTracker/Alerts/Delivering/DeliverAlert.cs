@@ -94,5 +94,6 @@ public static class DeliverAlertHandler
         command.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
         command.Parameters.AddWithValue("delivered", error is null);
         await command.ExecuteNonQueryAsync(cancellation);
+        Operations.Telemetry.AlertDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", error is null ? "delivered" : "failed"));
     }
 }

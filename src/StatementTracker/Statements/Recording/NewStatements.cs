@@ -75,6 +75,7 @@ public sealed class NewStatements(IDocumentStore store)
             if (written == prepared.Length)
             {
                 await transaction.CommitAsync(cancellation);
+                Operations.Telemetry.StatementsRecorded.Add(prepared.Length);
                 return outcomes;
             }
             // Another writer recorded one of these ids after our read: read again, now that it has committed.
