@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -29,6 +30,7 @@ public sealed record ProjectionStatus(
 public static class ListProjectionsEndpoint
 {
     [Authorize(Policy = Policies.Admin)]
+    [ProducesResponseType(typeof(ProjectionsOverview), 200)]
     [WolverineGet("/admin/projections")]
     public static async Task<IResult> Get(IDocumentStore store, ProjectionRebuilds rebuilds, IWolverineRuntime runtime, CancellationToken cancellation)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using StatementTracker.Security;
 using System.Security.Claims;
@@ -14,6 +15,7 @@ namespace StatementTracker.Admin;
 public static class RebuildProjectionEndpoint
 {
     [Authorize(Policy = Policies.Admin)]
+    [ProducesResponseType(typeof(RebuildAccepted), 202)]
     [WolverinePost("/admin/projections/{name}/rebuild")]
     public static async Task<IResult> Post(string name, ProjectionRebuilds rebuilds, ClaimsPrincipal user, CancellationToken cancellation)
     {
@@ -23,6 +25,9 @@ public static class RebuildProjectionEndpoint
         if (!await rebuilds.TryStartAsync(name, Actors.IdOf(user), cancellation))
             return Problems.Conflict($"Projection '{name}' is being rebuilt already.").ToResult();
 
-        return Results.Accepted("/admin/projections", new { projection = name, status = ProjectionRebuilds.Rebuilding });
+        return Results.Accepted("/admin/projections", new RebuildAccepted(name, ProjectionRebuilds.Rebuilding));
     }
 }
+
+/// <summary>A rebuild has started; <c>GET /admin/projections</c> shows its progress.</summary>
+public sealed record RebuildAccepted(string Projection, string Status);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Runtime.CompilerServices;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public static class ExportPositionsEndpoint
         ["country", "topic", "statedOn", "stance", "family", "targets", "statementId", "speaker", "position", "recordedAt", "shift", "shiftFrom"];
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(string), 200, "text/csv")]
     [WolverineGet("/exports/positions.csv")]
     public static IResult Get(string? country, string? topic, string? asOf, string? knownAt, IDocumentStore store)
     {

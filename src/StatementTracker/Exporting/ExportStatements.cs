@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,7 @@ namespace StatementTracker.Exporting;
 public static class ExportStatementsEndpoint
 {
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(string), 200, "text/csv")]
     [WolverineGet("/exports/statements.csv")]
     public static IResult Csv(
         string? country, string? topic, string? speaker, string? from, string? to, string? status, string? dataset, string? asOf, string? knownAt,
@@ -25,6 +27,7 @@ public static class ExportStatementsEndpoint
         Export(StatementExportFormat.Csv, "statements.csv", country, topic, speaker, from, to, status, dataset, asOf, knownAt, store);
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(string), 200, "application/x-ndjson")]
     [WolverineGet("/exports/statements.jsonl")]
     public static IResult JsonLines(
         string? country, string? topic, string? speaker, string? from, string? to, string? status, string? dataset, string? asOf, string? knownAt,
@@ -32,6 +35,7 @@ public static class ExportStatementsEndpoint
         Export(StatementExportFormat.JsonLines, "statements.jsonl", country, topic, speaker, from, to, status, dataset, asOf, knownAt, store);
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(string), 200, "application/x-ndjson")]
     [WolverineGet("/exports/statements.plover.jsonl")]
     public static IResult Plover(
         string? country, string? topic, string? speaker, string? from, string? to, string? status, string? dataset, string? asOf, string? knownAt,

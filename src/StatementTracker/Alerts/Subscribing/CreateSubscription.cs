@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -40,6 +41,7 @@ public sealed record CreateSubscription(string? Url, string? Country, string? To
 public static class CreateSubscriptionEndpoint
 {
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(SubscriptionView), 201)]
     [WolverinePost("/subscriptions")]
     public static async Task<IResult> Post(
         CreateSubscription command, IDocumentSession session, ClaimsPrincipal user, IOptions<AlertOptions> options, TimeProvider clock,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +18,7 @@ public static class ManageSubscriptionsEndpoints
     public const int DeliveriesShown = 100;
 
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(SubscriptionView[]), 200)]
     [WolverineGet("/subscriptions")]
     public static async Task<IResult> List(IQuerySession session, CancellationToken cancellation)
     {
@@ -25,6 +27,7 @@ public static class ManageSubscriptionsEndpoints
     }
 
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(204)]
     [WolverineDelete("/subscriptions/{id}")]
     public static async Task<IResult> Delete(string id, IDocumentSession session, CancellationToken cancellation)
     {
@@ -36,6 +39,7 @@ public static class ManageSubscriptionsEndpoints
 
     /// <summary>The latest delivery attempts, newest first.</summary>
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(SubscriptionDeliveries), 200)]
     [WolverineGet("/subscriptions/{id}/deliveries")]
     public static async Task<IResult> Deliveries(string id, IQuerySession session, CancellationToken cancellation)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,7 @@ namespace StatementTracker.Importing.Jobs;
 public static class GetImportEndpoint
 {
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(ImportJob), 200)]
     [WolverineGet("/imports/{id}")]
     public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<ImportJob>(id, cancellation) is { } job
@@ -23,6 +25,7 @@ public static class GetImportEndpoint
             : Problems.NotFound($"No import {id}.").ToResult();
 
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(string), 200, "application/x-ndjson")]
     [WolverineGet("/imports/{id}/rejects")]
     public static async Task<IResult> Rejects(Guid id, IDocumentStore store, CancellationToken cancellation)
     {

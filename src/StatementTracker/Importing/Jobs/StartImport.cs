@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -24,6 +25,7 @@ public static class StartImportEndpoint
 {
     [Authorize(Policy = Policies.Write)]
     [TakesFiles]
+    [ProducesResponseType(typeof(ImportAccepted), 202)]
     [WolverinePost("/imports")]
     public static async Task<IResult> Post(
         string? format, HttpContext context, IDocumentStore store, IMartenOutbox outbox, ClaimsPrincipal user, CancellationToken cancellation)
@@ -69,7 +71,7 @@ public static class StartImportEndpoint
             });
             await outbox.PublishAsync(new RunImport(id));
             await session.SaveChangesAsync(cancellation);
-            return Results.Accepted($"/imports/{id}", new { id, state = ImportStates.Queued });
+            return Results.Accepted($"/imports/{id}", new ImportAccepted(id, ImportStates.Queued));
         }
         finally
         {
@@ -77,3 +79,6 @@ public static class StartImportEndpoint
         }
     }
 }
+
+/// <summary>An import was queued; <c>GET /imports/{id}</c> shows where it stands.</summary>
+public sealed record ImportAccepted(Guid Id, string State);

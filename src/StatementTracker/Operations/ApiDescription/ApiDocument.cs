@@ -53,6 +53,15 @@ public static class ApiDocument
                 };
                 return Task.CompletedTask;
             });
+            // A property that may be null is never required: clients may leave it out (and answers may hold null).
+            options.AddSchemaTransformer((schema, _, _) =>
+            {
+                if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+                    foreach (var (name, property) in properties)
+                        if (property.Type is { } type && type.HasFlag(JsonSchemaType.Null)) required.Remove(name);
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer(TypedShapes.ApplyAsync);
             options.AddOperationTransformer(ProblemResponses.AddAsync);
         });
         return services;

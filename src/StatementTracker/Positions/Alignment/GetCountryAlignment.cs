@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using StatementTracker.Operations;
 using Marten;
@@ -24,6 +25,7 @@ public static class GetCountryAlignmentEndpoint
     public const int DefaultMinCommonTopics = 3;
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(CountryAlignment), 200)]
     [WolverineGet("/countries/{code}/alignment")]
     public static async Task<IResult> Get(
         string code, string? minCommonTopics, string? asOf, string? knownAt,

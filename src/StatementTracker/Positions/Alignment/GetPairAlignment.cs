@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using StatementTracker.Operations;
 using Marten;
@@ -27,6 +28,7 @@ public static class GetPairAlignmentEndpoint
     public const int MaxTopics = 100;
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(PairAlignment), 200)]
     [WolverineGet("/countries/{a}/alignment/{b}")]
     public static async Task<IResult> Get(
         string a, string b, string? topics, string? asOf, string? knownAt,

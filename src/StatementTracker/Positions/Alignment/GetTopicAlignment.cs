@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using StatementTracker.Operations;
 using Marten;
@@ -28,6 +29,7 @@ public sealed record TopicAlignment(
 public static class GetTopicAlignmentEndpoint
 {
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(TopicAlignment), 200)]
     [WolverineGet("/topics/{topic}/alignment")]
     public static async Task<IResult> Get(
         string topic, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)

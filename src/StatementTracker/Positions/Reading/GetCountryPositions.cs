@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using StatementTracker.Operations;
 using Marten;
@@ -21,6 +22,7 @@ public sealed record CountryPositions(
 public static class GetCountryPositionsEndpoint
 {
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(CountryPositions), 200)]
     [WolverineGet("/countries/{code}/positions")]
     public static async Task<IResult> Get(
         string code, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)

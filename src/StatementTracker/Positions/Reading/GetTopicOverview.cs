@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using StatementTracker.Operations;
 using Marten;
@@ -31,6 +32,7 @@ public sealed record TopicOverview(
 public static class GetTopicOverviewEndpoint
 {
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(TopicOverview), 200)]
     [WolverineGet("/topics/{topic}/positions")]
     public static async Task<IResult> Get(
         string topic, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -36,6 +37,7 @@ public sealed record TopicPosition(
 public static class GetTopicPositionEndpoint
 {
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(TopicPosition), 200)]
     [WolverineGet("/countries/{code}/positions/{topic}")]
     public static async Task<IResult> Get(
         string code, string topic, string? asOf, string? knownAt, string? historyLimit,
@@ -57,6 +59,7 @@ public static class GetTopicPositionEndpoint
     }
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(Page<HistoryEntry>), 200)]
     [WolverineGet("/countries/{code}/positions/{topic}/history")]
     public static Task<IResult> GetHistory(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,
@@ -64,6 +67,7 @@ public static class GetTopicPositionEndpoint
         PageAsync(code, topic, asOf, knownAt, cursor, limit, session, limits.Value, PositionQueries.HistoryAsync, cancellation);
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(Page<Shift>), 200)]
     [WolverineGet("/countries/{code}/positions/{topic}/shifts")]
     public static Task<IResult> GetShifts(
         string code, string topic, string? asOf, string? knownAt, string? cursor, string? limit,

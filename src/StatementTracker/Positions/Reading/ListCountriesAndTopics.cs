@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Admin;
@@ -19,6 +20,7 @@ public sealed record TrackedTopic(string Topic, int Countries, int Entries);
 /// </summary>
 public static class ListCountriesAndTopicsEndpoints
 {
+    [ProducesResponseType(typeof(TrackedCountry[]), 200)]
     [WolverineGet("/countries")]
     public static async Task<IResult> Countries(IQuerySession session, CancellationToken cancellation)
     {
@@ -31,6 +33,7 @@ public static class ListCountriesAndTopicsEndpoints
         return Results.Ok(countries);
     }
 
+    [ProducesResponseType(typeof(TrackedTopic[]), 200)]
     [WolverineGet("/topics")]
     public static async Task<IResult> Topics(IQuerySession session, CancellationToken cancellation)
     {

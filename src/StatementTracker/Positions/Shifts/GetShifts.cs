@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace StatementTracker.Positions.Shifts;
 /// </summary>
 public static class GetShiftsEndpoint
 {
+    [ProducesResponseType(typeof(ShiftFeedPage), 200)]
     [WolverineGet("/shifts")]
     public static async Task<IResult> Get(
         string? country, string? topic, string? since, string? cursor, string? limit,
@@ -26,6 +28,7 @@ public static class GetShiftsEndpoint
         return Results.Ok(await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation));
     }
 
+    [ProducesResponseType(typeof(string), 200, "application/atom+xml")]
     [WolverineGet("/shifts.atom")]
     public static async Task<IResult> GetAtom(
         string? country, string? topic, string? since, string? cursor, string? limit, HttpRequest request,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using StatementTracker.Security;
 using System.Security.Claims;
@@ -23,6 +24,8 @@ public static class AddSourceEndpoint
     }
 
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(ChangeResponse), 201)]
+    [ProducesResponseType(typeof(ChangeResponse), 200)]
     [WolverinePost("/statements/{id}/sources")]
     public static async Task<IResult> Post(
         string id, SourceInput source, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)

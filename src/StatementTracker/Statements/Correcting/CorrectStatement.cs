@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using StatementTracker.Security;
 using System.Security.Claims;
@@ -79,6 +80,7 @@ public sealed record CorrectStatement(
 public static class CorrectStatementEndpoint
 {
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(ChangeResponse), 200)]
     [WolverinePost("/statements/{id}/corrections")]
     public static async Task<IResult> Post(
         string id, CorrectStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)

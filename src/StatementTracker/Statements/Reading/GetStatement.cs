@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using StatementTracker.Infrastructure;
@@ -13,6 +14,7 @@ namespace StatementTracker.Statements.Reading;
 /// </summary>
 public static class GetStatementEndpoint
 {
+    [ProducesResponseType(typeof(Statement), 200)]
     [WolverineGet("/statements/{id}")]
     public static async Task<IResult> Get(string id, string? version, string? knownAt, IQuerySession session, CancellationToken cancellation)
     {

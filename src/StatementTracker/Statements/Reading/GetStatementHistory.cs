@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,7 @@ public static class GetStatementHistoryEndpoint
 {
     public const int DefaultLimit = 100;
 
+    [ProducesResponseType(typeof(StatementHistory), 200)]
     [WolverineGet("/statements/{id}/history")]
     public static async Task<IResult> Get(
         string id, string? limit, string? after, IQuerySession session, IOptions<LimitOptions> limits, CancellationToken cancellation)

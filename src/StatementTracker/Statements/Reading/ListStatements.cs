@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -58,6 +59,7 @@ public static class ListStatementsEndpoint
     public const string ExactCount = "exact";
 
     [EnableRateLimiting(HeavyReads.Policy)]
+    [ProducesResponseType(typeof(StatementPage), 200)]
     [WolverineGet("/statements")]
     public static async Task<IResult> Get(
         string? country, string? topic, string? speaker, string? from, string? to, string? status, string? dataset, string? cursor, string? pageSize,

@@ -31,6 +31,7 @@ public static class RecordBatchEndpoint
 
     [Authorize(Policy = Policies.Write)]
     [TakesBatches]
+    [ProducesResponseType(typeof(BatchRecorded), 201)]
     [WolverinePost("/statements/batch")]
     public static async Task<IResult> Post(
         HttpContext context, IValidator<RecordStatement> validator, StatementWriter writer, ClaimsPrincipal user, CancellationToken cancellation)

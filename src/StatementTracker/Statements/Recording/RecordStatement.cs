@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using StatementTracker.Security;
 using System.Security.Claims;
@@ -82,6 +83,8 @@ public sealed record RecordStatement(
 public static class RecordStatementEndpoint
 {
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(RecordedResponse), 201)]
+    [ProducesResponseType(typeof(RecordedResponse), 200)]
     [WolverinePost("/statements")]
     public static async Task<IResult> Post(RecordStatement command, StatementWriter writer, ClaimsPrincipal user, CancellationToken cancellation)
     {

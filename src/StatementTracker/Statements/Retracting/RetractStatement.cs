@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using StatementTracker.Security;
 using System.Security.Claims;
@@ -31,6 +32,7 @@ public sealed record RetractStatement(string? Reason, long? ExpectedVersion)
 public static class RetractStatementEndpoint
 {
     [Authorize(Policy = Policies.Write)]
+    [ProducesResponseType(typeof(ChangeResponse), 200)]
     [WolverinePost("/statements/{id}/retraction")]
     public static async Task<IResult> Post(
         string id, RetractStatement command, HttpRequest request, IDocumentSession session, ClaimsPrincipal user, CancellationToken cancellation)
