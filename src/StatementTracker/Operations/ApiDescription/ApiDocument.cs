@@ -54,8 +54,18 @@ public static class ApiDocument
                 return Task.CompletedTask;
             });
             // A property that may be null is never required: clients may leave it out (and answers may hold null).
-            options.AddSchemaTransformer((schema, _, _) =>
+            options.AddSchemaTransformer((schema, context, _) =>
             {
+                // A partial date travels as text (YYYY, YYYY-MM or YYYY-MM-DD), not as the struct it is in code.
+                var clrType = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+                if (clrType == typeof(Vocabulary.PartialDate))
+                {
+                    schema.Type = context.JsonTypeInfo.Type == clrType ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                    schema.Properties = null;
+                    schema.Required = null;
+                    schema.Pattern = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$";
+                    schema.Description = "A date known to the year, the month or the day: YYYY, YYYY-MM or YYYY-MM-DD.";
+                }
                 if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
                     foreach (var (name, property) in properties)
                         if (property.Type is { } type && type.HasFlag(JsonSchemaType.Null)) required.Remove(name);
