@@ -11,6 +11,7 @@ using Npgsql;
 using StatementTracker.Admin;
 using StatementTracker.Alerts;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Positions;
 using StatementTracker.Security;
 using StatementTracker.Statements;
@@ -52,6 +53,7 @@ public static class StatementTrackerSetup
         services.AddSecurity(configuration);
         services.AddWolverineHttp();
         services.AddErrorResponses();
+        services.AddStatementTrackerCompression();
         services.AddRequestLimits(configuration);
         services.AddStatementTrackerHealth(configuration);
         return services;
@@ -67,6 +69,17 @@ public static class StatementTrackerSetup
         app.UseStatusCodePages();
     }
 
+    /// <summary>
+    /// HTTP as clients expect it. HEAD is turned into GET before routing (endpoints declare GET only), so
+    /// this replaces the implicit routing step; compression wraps every answer after the error handler.
+    /// </summary>
+    public static void UseStatementTrackerHttp(this WebApplication app)
+    {
+        app.UseHeadAsGet();
+        app.UseRouting();
+        app.UseResponseCompression();
+    }
+
     /// <summary>Where the caller is (behind configured proxies), who, how much they may send and how often, then what they may do.</summary>
     public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
     {
@@ -75,6 +88,8 @@ public static class StatementTrackerSetup
         app.UseAuthentication();
         app.UseRequestLimits();
         app.UseAuthorization();
+        // After authorization: a 304 tells the caller something about the resource too.
+        app.UseHttpCaching();
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StatementTracker.Admin;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Positions.Reading;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
@@ -23,7 +24,8 @@ public static class GetShiftsEndpoint
     {
         var (read, refusal) = await ParseAsync(country, topic, since, cursor, limit, session, limits.Value, cancellation);
         if (read is null) return refusal!;
-        return Results.Ok(await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation));
+        var page = await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation);
+        return Results.Ok(page).WithNextLink("cursor", page.Next);
     }
 
     [WolverineGet("/shifts.atom")]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Statements.Listing;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
@@ -77,7 +78,7 @@ public static class ListStatementsEndpoint
 
         var (items, next) = await StatementList.PageAsync(session, filter, after, size, cancellation);
         var (total, capped) = count == ExactCount ? await StatementList.CountAsync(session, filter, limits.Value.MaxExactCount, cancellation) : (null, null);
-        return new StoredJsonPage(items, writer =>
+        IResult answer = new StoredJsonPage(items, writer =>
         {
             writer.WriteNumber("pageSize", size);
             writer.WriteString("next", next?.ToCursor());
@@ -87,6 +88,7 @@ public static class ListStatementsEndpoint
                 writer.WriteBoolean("totalIsLowerBound", capped!.Value);
             }
         });
+        return answer.WithNextLink("cursor", next?.ToCursor());
     }
 }
 
