@@ -56,6 +56,8 @@ public static class StatementTrackerSetup
         services.AddStatementTrackerCompression();
         services.AddRequestLimits(configuration);
         services.AddStatementTrackerHealth(configuration);
+        // The host waits for Wolverine to drain, plus a margin for the web server and the store to close.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = DrainTimeout(configuration) + ShutdownMargin);
         return services;
     }
 
@@ -119,8 +121,19 @@ public static class StatementTrackerSetup
     /// <summary>Where <c>codegen write</c> puts the generated endpoint and handler code, relative to the host project.</summary>
     public const string GeneratedCodeFolder = "../StatementTracker/Internal/Generated";
 
+    /// <summary>
+    /// How long a stopping node lets messages in flight (alert deliveries, imports) finish
+    /// (<c>Shutdown:DrainSeconds</c>, 30, Wolverine's default). A cluster's termination grace period must exceed
+    /// it plus <see cref="ShutdownMargin"/> and any preStop pause, or the node is killed mid-drain.
+    /// </summary>
+    public static TimeSpan DrainTimeout(IConfiguration configuration) =>
+        TimeSpan.FromSeconds(configuration.GetValue("Shutdown:DrainSeconds", 30.0));
+
+    public static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
+
     public static void UseStatementTracker(this WolverineOptions options, IConfiguration configuration)
     {
+        options.Durability.DrainTimeout = DrainTimeout(configuration);
         options.ApplicationAssembly = typeof(StatementTrackerSetup).Assembly;
         // Endpoints and handlers run from code generated ahead of time and compiled into this assembly: no
         // compiler at start-up. `dotnet run --project src/StatementTracker.Host -- codegen write` regenerates
