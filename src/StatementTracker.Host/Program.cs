@@ -18,6 +18,7 @@ builder.Host.UseWolverine(options =>
 
 var app = builder.Build();
 app.UseStatementTrackerErrors();
+app.UseStatementTrackerHttp();
 app.UseStatementTrackerSecurity();
 app.MapStatementTrackerHealth();
 app.MapApiDocument();

@@ -11,6 +11,7 @@ using Npgsql;
 using StatementTracker.Admin;
 using StatementTracker.Alerts;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Positions;
 using StatementTracker.Security;
 using StatementTracker.Statements;
@@ -52,10 +53,13 @@ public static class StatementTrackerSetup
         services.AddSecurity(configuration);
         services.AddWolverineHttp();
         services.AddErrorResponses();
+        services.AddStatementTrackerCompression();
         services.AddRequestLimits(configuration);
         services.AddStatementTrackerHealth(configuration);
         Operations.ApiDescription.ApiDocument.AddApiDocument(services);
         Operations.Observability.AddObservability(services, configuration);
+        // The host waits for Wolverine to drain, plus a margin for the web server and the store to close.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = DrainTimeout(configuration) + ShutdownMargin);
         return services;
     }
 
@@ -69,6 +73,17 @@ public static class StatementTrackerSetup
         app.UseStatusCodePages();
     }
 
+    /// <summary>
+    /// HTTP as clients expect it. HEAD is turned into GET before routing (endpoints declare GET only), so
+    /// this replaces the implicit routing step; compression wraps every answer after the error handler.
+    /// </summary>
+    public static void UseStatementTrackerHttp(this WebApplication app)
+    {
+        app.UseHeadAsGet();
+        app.UseRouting();
+        app.UseResponseCompression();
+    }
+
     /// <summary>Where the caller is (behind configured proxies), who, how much they may send and how often, then what they may do.</summary>
     public static void UseStatementTrackerSecurity(this IApplicationBuilder app)
     {
@@ -77,6 +92,8 @@ public static class StatementTrackerSetup
         app.UseAuthentication();
         app.UseRequestLimits();
         app.UseAuthorization();
+        // After authorization: a 304 tells the caller something about the resource too.
+        app.UseHttpCaching();
     }
 
     /// <summary>
@@ -106,8 +123,19 @@ public static class StatementTrackerSetup
     /// <summary>Where <c>codegen write</c> puts the generated endpoint and handler code, relative to the host project.</summary>
     public const string GeneratedCodeFolder = "../StatementTracker/Internal/Generated";
 
+    /// <summary>
+    /// How long a stopping node lets messages in flight (alert deliveries, imports) finish
+    /// (<c>Shutdown:DrainSeconds</c>, 30, Wolverine's default). A cluster's termination grace period must exceed
+    /// it plus <see cref="ShutdownMargin"/> and any preStop pause, or the node is killed mid-drain.
+    /// </summary>
+    public static TimeSpan DrainTimeout(IConfiguration configuration) =>
+        TimeSpan.FromSeconds(configuration.GetValue("Shutdown:DrainSeconds", 30.0));
+
+    public static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
+
     public static void UseStatementTracker(this WolverineOptions options, IConfiguration configuration)
     {
+        options.Durability.DrainTimeout = DrainTimeout(configuration);
         options.ApplicationAssembly = typeof(StatementTrackerSetup).Assembly;
         // Endpoints and handlers run from code generated ahead of time and compiled into this assembly: no
         // compiler at start-up. `dotnet run --project src/StatementTracker.Host -- codegen write` regenerates

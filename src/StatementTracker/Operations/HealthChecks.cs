@@ -22,6 +22,10 @@ public static class HealthChecks
 {
     private const string Ready = "ready";
 
+    /// <summary>The probe paths; the container's HEALTHCHECK and the cluster manifests name them (a test checks).</summary>
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
     public static IServiceCollection AddStatementTrackerHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<HealthOptions>(configuration.GetSection(HealthOptions.Section));
@@ -37,9 +41,9 @@ public static class HealthChecks
 
     public static void MapStatementTrackerHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous().DisableRateLimiting();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync })
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous().DisableRateLimiting();
     }
 

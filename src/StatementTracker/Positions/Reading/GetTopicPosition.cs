@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StatementTracker.Admin;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
 
@@ -89,7 +90,7 @@ public static class GetTopicPositionEndpoint
         if (PositionReadGuards.RefuseCountry(code, out var country) is { } unknown) return unknown;
 
         var page = await read(session, country, topic, view, before, size, cancellation);
-        return page.Items.Count == 0 && before is null ? NoHistory(country) : Results.Ok(page);
+        return page.Items.Count == 0 && before is null ? NoHistory(country) : Results.Ok(page).WithNextLink("cursor", page.Next);
     }
 
     private static IResult NoHistory(string country) =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StatementTracker.Admin;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Positions.Reading;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
@@ -25,7 +26,8 @@ public static class GetShiftsEndpoint
     {
         var (read, refusal) = await ParseAsync(country, topic, since, cursor, limit, session, limits.Value, cancellation);
         if (read is null) return refusal!;
-        return Results.Ok(await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation));
+        var page = await ShiftFeed.ReadAsync(session, read.Filter, read.After, read.Limit, cancellation);
+        return Results.Ok(page).WithNextLink("cursor", page.Next);
     }
 
     [ProducesResponseType(typeof(string), 200, "application/atom+xml")]

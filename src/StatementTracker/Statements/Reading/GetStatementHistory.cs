@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Statements.Correcting;
 using Wolverine.Http;
 
@@ -50,7 +51,8 @@ public static class GetStatementHistoryEndpoint
             return StatementStreams.NotFound(id);
         var page = events.Take(pageSize).ToArray();
         long? nextAfter = events.Count > pageSize ? page[^1].Version : null;
-        return Results.Ok(new StatementHistory(statementId, page.Select(ToHistoryEvent).ToArray(), nextAfter));
+        return Results.Ok(new StatementHistory(statementId, page.Select(ToHistoryEvent).ToArray(), nextAfter))
+            .WithNextLink("after", nextAfter?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static HistoryEvent ToHistoryEvent(IEvent e)

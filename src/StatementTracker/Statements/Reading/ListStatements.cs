@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
 using StatementTracker.Operations;
+using StatementTracker.Operations.Http;
 using StatementTracker.Statements.Listing;
 using StatementTracker.Vocabulary;
 using Wolverine.Http;
@@ -79,7 +80,7 @@ public static class ListStatementsEndpoint
 
         var (items, next) = await StatementList.PageAsync(session, filter, after, size, cancellation);
         var (total, capped) = count == ExactCount ? await StatementList.CountAsync(session, filter, limits.Value.MaxExactCount, cancellation) : (null, null);
-        return new StoredJsonPage(items, writer =>
+        IResult answer = new StoredJsonPage(items, writer =>
         {
             writer.WriteNumber("pageSize", size);
             writer.WriteString("next", next?.ToCursor());
@@ -89,6 +90,7 @@ public static class ListStatementsEndpoint
                 writer.WriteBoolean("totalIsLowerBound", capped!.Value);
             }
         });
+        return answer.WithNextLink("cursor", next?.ToCursor());
     }
 }
 
