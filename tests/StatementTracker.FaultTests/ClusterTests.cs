@@ -61,7 +61,7 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
             await Task.WhenAll(running, KillTheRunner());
             var acknowledged = load.Acknowledged.Count;
             var catchUp = Stopwatch.StartNew();
-            await store.WaitUntilAsync(async () => await store.ProjectionDisagreementsAsync() == 0, TimeSpan.FromSeconds(90), "the projections to catch up");
+            await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(90), "the projections to catch up");
             var caughtUpAfter = catchUp.Elapsed;
             await stopSampling.CancelAsync();
             await sampler;

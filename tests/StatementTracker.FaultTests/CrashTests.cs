@@ -48,7 +48,7 @@ public class CrashTests(TestDatabase database, ITestOutputHelper output)
         var lost = load.Acknowledged.Keys.Count(id => !stored.Contains(id));
         var lostBeforeKill = acknowledgedBeforeKill.Count(id => !stored.Contains(id));
         var catchUp = Stopwatch.StartNew();
-        await store.WaitUntilAsync(async () => await store.ProjectionDisagreementsAsync() == 0, TimeSpan.FromSeconds(120), "the projections to agree with the events");
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(120), "the projections to agree with the events");
 
         Figures.Print(output, "crash: SIGKILL mid-load, restart, clients retry",
             ("statements", Statements), ("clients", Clients), ("requests", load.Requests), ("failed attempts (retried)", load.FailedAttempts),

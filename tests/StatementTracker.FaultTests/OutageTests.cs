@@ -91,7 +91,7 @@ public class OutageTests(ITestOutputHelper output)
         var stored = await store.StatementIdsAsync();
         var lost = acknowledged.Count(id => !stored.Contains(id));
         var catchUp = Stopwatch.StartNew();
-        await store.WaitUntilAsync(async () => await store.ProjectionDisagreementsAsync() == 0, TimeSpan.FromSeconds(90), "the projections to catch up");
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(90), "the projections to catch up");
         var notReady = readiness.Where(r => r.At > stoppedAt + TimeSpan.FromSeconds(1) && r.At < startingAt).Select(r => r.Status).Distinct().ToArray();
 
         Figures.Print(output, "outage: PostgreSQL stopped for 10 s under load",
