@@ -23,6 +23,8 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
         var connectionString = await database.CreateDatabaseAsync("cluster");
         var store = new Store(connectionString);
         var nodes = Enumerable.Range(1, 3).Select(i => new ServiceNode(connectionString, $"cluster-{i}")).ToArray();
+        using var stopSampling = new CancellationTokenSource();
+        using var stopLoad = new CancellationTokenSource();
         try
         {
             foreach (var node in nodes) await node.StartAsync();
@@ -30,11 +32,9 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
             await Eventually.TrueAsync(async () => await AssignedNodeAsync(store) is { } n && byNumber.ContainsKey(n), TakeoverLimit, "the cluster to assign the projection to a node");
 
             var load = new RetryingLoad(nodes, i => StatementBodies.Valid(i % 2 == 0 ? "taiwan" : "ukraine-war", i % 3 == 0 ? "JPN" : "PHL", $"2024-{1 + i % 12:D2}-01"));
-            using var stopSampling = new CancellationTokenSource();
             var samples = new ConcurrentBag<Sample>();
             var sampler = SampleAsync(nodes, samples, load.Clock, stopSampling.Token);
 
-            using var stopLoad = new CancellationTokenSource();
             var running = load.RunAsync(Clients, MaxStatements, cancellation, stopLoad.Token);
 
             // The survivors answer all along: no 5xx is excused, so the load declares no outage.
@@ -42,6 +42,12 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
             int atKill = 0, atTakeover = 0;
             TimeSpan takeover = default;
             async Task KillTheRunner()
+            {
+                // However this ends, the load stops: it must not run on to its cap after a failed takeover.
+                try { await KillAndAwaitTakeover(); }
+                finally { await stopLoad.CancelAsync(); }
+            }
+            async Task KillAndAwaitTakeover()
             {
                 if (await Task.WhenAny(load.AcknowledgedAtLeast(AcknowledgedBeforeKill), running) == running) return;
                 victim = byNumber[(await AssignedNodeAsync(store))!.Value];
@@ -55,7 +61,6 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
                 takeover = load.Clock.Elapsed - killedAt;
                 atTakeover = load.Acknowledged.Count;
                 await Task.WhenAny(load.AcknowledgedAtLeast(atTakeover + AcknowledgedAfterTakeover), running);
-                await stopLoad.CancelAsync();
             }
 
             await Task.WhenAll(running, KillTheRunner());
@@ -103,6 +108,9 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
         }
         finally
         {
+            // A test that fails midway leaves neither the sampler nor the load running.
+            await stopSampling.CancelAsync();
+            await stopLoad.CancelAsync();
             foreach (var node in nodes) await node.DisposeAsync();
         }
     }
