@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Npgsql;
 using Shouldly;
 
 namespace StatementTracker.FaultTests;
@@ -66,8 +67,10 @@ public class OutageTests(ITestOutputHelper output)
         async Task Outage()
         {
             await Task.Delay(TimeSpan.FromSeconds(3), cancellation);
-            stoppedAt = clock.Elapsed;
+            // pg_ctl stop -w returns once the server is down: only from then on is it an outage.
             await database.StopServerAsync();
+            stoppedAt = clock.Elapsed;
+            await Should.ThrowAsync<NpgsqlException>(() => store.ScalarAsync<int>("select 1"), "the database is down when the outage's clock starts");
             await Task.Delay(OutageTests.Outage, cancellation);
             startingAt = clock.Elapsed;
             await database.StartServerAsync();
@@ -88,7 +91,7 @@ public class OutageTests(ITestOutputHelper output)
         var stored = await store.StatementIdsAsync();
         var lost = acknowledged.Count(id => !stored.Contains(id));
         var catchUp = Stopwatch.StartNew();
-        await store.WaitUntilAsync(async () => await store.ProjectionDisagreementsAsync() == 0, TimeSpan.FromSeconds(90), "the projections to catch up");
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(90), "the projections to catch up");
         var notReady = readiness.Where(r => r.At > stoppedAt + TimeSpan.FromSeconds(1) && r.At < startingAt).Select(r => r.Status).Distinct().ToArray();
 
         Figures.Print(output, "outage: PostgreSQL stopped for 10 s under load",

@@ -50,20 +50,7 @@ public sealed class Store(string connectionString)
              + (select count(*) from (select * from shown except select * from expected) extra)
         """);
 
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (NpgsqlException)
-            {
-            }
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException($"Timed out after {timeout} waiting for {what}.");
-    }
+    /// <summary>Waits until the projections agree with the events, or fails the test naming what it awaited.</summary>
+    public Task ProjectionsAgreeAsync(TimeSpan within, string what = "the projections to agree with the events") =>
+        Eventually.TrueAsync(async () => await ProjectionDisagreementsAsync() == 0, within, what, every: TimeSpan.FromMilliseconds(250));
 }

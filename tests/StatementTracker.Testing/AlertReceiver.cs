@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace StatementTracker.Testing;
@@ -20,7 +19,7 @@ public sealed class AlertReceiver : IAsyncDisposable
 
     public AlertReceiver()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         Url = new Uri($"http://127.0.0.1:{port}/hooks/shifts");
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -71,12 +70,5 @@ public sealed class AlertReceiver : IAsyncDisposable
         _listener.Stop();
         _listener.Close();
         await _loop;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -14,9 +14,9 @@ public static class Eventually
             {
                 if (await condition()) return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Npgsql.NpgsqlException)
             {
-                // Not yet answering: keep polling until the deadline.
+                // Not yet answering (a service or a database): keep polling until the deadline.
             }
             if (clock.Elapsed > within) throw new TimeoutException($"Waited {within.TotalSeconds:F0} s for {what}; it did not happen.");
             await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));

@@ -17,42 +17,23 @@ public static class HostProcess
         RunAsync(connectionString, new Dictionary<string, string>(), arguments);
 
     /// <param name="environment">Settings for this run, as environment variables (<c>CodeGeneration__Mode</c>).</param>
-    public static async Task<(int ExitCode, string Output)> RunAsync(
-        string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        using var process = Start(connectionString, environment, arguments);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        // Ends with the test's own time bound too, so a timed-out test leaves no process behind.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Xunit.TestContext.Current.CancellationToken);
-        deadline.CancelAfter(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{string.Join(' ', arguments)}' did not finish within {Timeout.TotalMinutes} minutes.");
-        }
-        return (process.ExitCode, await output + await error);
-    }
+    public static Task<(int ExitCode, string Output)> RunAsync(
+        string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ChildProcess.RunAsync(StartInfo(connectionString, environment, arguments), Timeout);
 
-    /// <summary>Starts a command without waiting for it (to kill it midway); its output is redirected.</summary>
-    public static Process Start(string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>Starts a command without waiting for it (to kill it midway); its output is captured.</summary>
+    public static ChildProcess Start(string connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ChildProcess.Start(StartInfo(connectionString, environment, arguments));
+
+    private static ProcessStartInfo StartInfo(string connectionString, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Directory,
-        };
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(Directory, "StatementTracker.Host.dll"), .. arguments]) { WorkingDirectory = Directory };
         start.Environment["ConnectionStrings__StatementTracker"] = connectionString;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         // Tests start from empty databases: the host may create the schema.
         start.Environment["Database__AutoCreate"] = "CreateOrUpdate";
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        return Process.Start(start)!;
+        return start;
     }
 
     public static async Task<long> CountAsync(string connectionString, string sql)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace StatementTracker.Testing;
 
@@ -12,14 +10,14 @@ public sealed class ServiceNode : IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private Process? _process;
+    private ChildProcess? _process;
 
     public ServiceNode(string connectionString, string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connectionString = connectionString;
         _settings = settings ?? new Dictionary<string, string>();
         Name = name;
-        Port = FreePort();
+        Port = FreePort.Next();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         LogFile = Path.Combine(Path.GetTempPath(), $"statementtracker-{name}-{Guid.NewGuid():N}.log");
     }
@@ -65,8 +63,6 @@ public sealed class ServiceNode : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet", [Path.Combine(HostProcess.Directory, "StatementTracker.Host.dll"), "--urls", BaseAddress.ToString()])
         {
             WorkingDirectory = HostProcess.Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
         start.Environment["ConnectionStrings__StatementTracker"] = _connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -75,12 +71,9 @@ public sealed class ServiceNode : IAsyncDisposable
         foreach (var (key, value) in TestKeys.Settings()) start.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in _settings) start.Environment[key.Replace(":", "__")] = value;
 
-        var log = new StreamWriter(File.Open(LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        // A restart after a kill: the dead process's captured output stays in the log file.
+        _process?.Dispose();
+        _process = ChildProcess.Start(start, LogFile);
 
         using var client = CreateClient(TimeSpan.FromSeconds(2));
         var clock = Stopwatch.StartNew();
@@ -107,11 +100,7 @@ public sealed class ServiceNode : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public void Kill()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+        _process?.Kill(entireProcessTree: true);
     }
 
     public async ValueTask DisposeAsync()
@@ -120,12 +109,5 @@ public sealed class ServiceNode : IAsyncDisposable
         _process?.Dispose();
         _process = null;
         await Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using DotNet.Testcontainers.Configurations;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -61,7 +59,7 @@ public sealed class TestDatabase : IAsyncLifetime
 
     private async Task StartLocalClusterAsync()
     {
-        Port = FreePort();
+        Port = FreePort.Next();
         _clusterDirectory = Path.Combine(Path.GetTempPath(), $"statementtracker-tests-{Guid.NewGuid():N}");
         await LocalCluster("start", _clusterDirectory, Port.ToString());
         // The cluster asks for passwords (scram-sha-256); the script keeps the superuser's beside the data.
@@ -99,27 +97,15 @@ public sealed class TestDatabase : IAsyncLifetime
         }
     }
 
+    /// <summary>How long starting or stopping the throwaway cluster may take (initdb included) before the test fails.</summary>
+    private static readonly TimeSpan ClusterCommandTimeout = TimeSpan.FromMinutes(2);
+
     public static async Task LocalCluster(params string[] arguments)
     {
         var script = Path.Combine(Repository.Root, "deploy", "postgres-local.sh");
-        var start = new ProcessStartInfo("bash", [script, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"postgres-local.sh {string.Join(' ', arguments)} failed: {await output}{await error}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (exitCode, output) = await ChildProcess.RunAsync(new ProcessStartInfo("bash", [script, .. arguments]), ClusterCommandTimeout);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"postgres-local.sh {string.Join(' ', arguments)} failed: {output}");
     }
 }
 

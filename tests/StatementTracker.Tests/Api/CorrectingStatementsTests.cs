@@ -173,9 +173,11 @@ public class CorrectingStatementsTests(AppFixture app)
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
         var eventsBefore = await app.EventCountAsync();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("position", $"opposes proposal {i}"))));
+        var overlap = new RequestOverlap();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => overlap.TimeAsync(() =>
+            app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("position", $"opposes proposal {i}")))));
 
+        overlap.AllSentBeforeFirstAnswer.ShouldBeTrue($"the corrections were in flight at once: {overlap}");
         answers.Count(a => a.Status == 200).ShouldBe(1);
         answers.Count(a => a.Status == 409).ShouldBe(19);
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(2);

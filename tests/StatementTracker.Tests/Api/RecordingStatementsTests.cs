@@ -108,8 +108,10 @@ public class RecordingStatementsTests(AppFixture app)
         var body = StatementBodies.Valid(id: id);
         var eventsBefore = await app.EventCountAsync();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.Host.PostJsonAsync("/statements", body)));
+        var overlap = new RequestOverlap();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => overlap.TimeAsync(() => app.Host.PostJsonAsync("/statements", body))));
 
+        overlap.AllSentBeforeFirstAnswer.ShouldBeTrue($"the posts were in flight at once: {overlap}");
         answers.Count(a => a.Status == 201).ShouldBe(1);
         answers.Count(a => a.Status == 200).ShouldBe(7);
         await using var session = app.Store.QuerySession();
