@@ -57,7 +57,8 @@ public static class Observability
 
     public static void MapObservability(this IEndpointRouteBuilder endpoints, IConfiguration configuration)
     {
-        var scrape = endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        var scrape = endpoints.MapPrometheusScrapingEndpoint(MetricsPath)
+            .WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata([Microsoft.AspNetCore.Http.HttpMethods.Get, Microsoft.AspNetCore.Http.HttpMethods.Head]));
         if (ManagementPort(configuration) is { } port) scrape.RequireHost($"*:{port}").AllowAnonymous();
         else scrape.RequireAuthorization(Policies.Admin);
     }

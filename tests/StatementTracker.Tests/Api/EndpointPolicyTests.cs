@@ -24,8 +24,10 @@ public class EndpointPolicyTests(AppFixture app)
     private static readonly string[] AnalystReads = ["/imports/", "/subscriptions"];
 
     private static string[] Expected(string route, IReadOnlyList<string> methods) =>
-        route == "/" || route.StartsWith("/timeline/", StringComparison.Ordinal) || route.StartsWith("/health/", StringComparison.Ordinal) ? [Anonymous]
-        : route.StartsWith("/admin/", StringComparison.Ordinal) ? [Policies.Admin]
+        // The page, the health probes and the API's own description are for anyone, as is the interactive reference.
+        route == "/" || route.StartsWith("/timeline/", StringComparison.Ordinal) || route.StartsWith("/health/", StringComparison.Ordinal)
+        || route.StartsWith("/openapi/", StringComparison.Ordinal) || route == "/docs" || route.StartsWith("/docs/", StringComparison.Ordinal) ? [Anonymous]
+        : route.StartsWith("/admin/", StringComparison.Ordinal) || route == "/metrics" ? [Policies.Admin]
         : methods.Count == 0 || methods.Any(m => m is not ("GET" or "HEAD")) ? [Policies.Write]
         : AnalystReads.Any(prefix => route.StartsWith(prefix, StringComparison.Ordinal)) ? [Policies.Write]
         : [Undeclared, Policies.Read];
