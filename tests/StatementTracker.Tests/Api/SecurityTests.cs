@@ -193,6 +193,18 @@ public class SecurityTests(AppFixture app)
     }
 
     [BoundedFact]
+    public async Task a_bearer_token_without_a_name_is_recorded_under_its_subject()
+    {
+        var response = await PostWithToken(Token("", ["analyst"], subject: "idp-user-77"));
+
+        ((int)response.StatusCode).ShouldBe(201);
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        var recorded = (await app.HistoryEventsAsync(id)).Single();
+        recorded["actor"]!.GetValue<string>().ShouldBe($"jwt:{TestKeys.JwtIssuer}|idp-user-77");
+        recorded["actorName"]!.GetValue<string>().ShouldBe("idp-user-77");
+    }
+
+    [BoundedFact]
     public async Task two_callers_sharing_a_display_name_are_recorded_as_different_actors()
     {
         var first = await PostWithToken(Token("Kenji Sato", ["analyst"], subject: "idp-user-1"));
