@@ -159,6 +159,8 @@ public class OperationsTests(AppFixture app)
     [BoundedFact]
     public async Task liveness_and_readiness_answer_with_each_check_for_an_admin()
     {
+        // An event to wait for: on an empty store there is no projection activity to see.
+        await app.Host.RecordAsync(StatementBodies.Valid());
         await app.WaitForProjectionsAsync();
 
         var (live, _, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/live", apiKey: null);
@@ -176,9 +178,12 @@ public class OperationsTests(AppFixture app)
     [InlineData(TestKeys.Analyst)]
     public async Task readiness_shows_only_its_status_to_anyone_but_an_admin(string? apiKey)
     {
+        await app.Host.RecordAsync(StatementBodies.Valid());
+        await app.WaitForProjectionsAsync();
+
         var (status, ready, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/ready", apiKey: apiKey);
 
-        status.ShouldBeOneOf(200, 503);
+        status.ShouldBe(200);
         ready!.AsObject().Select(p => p.Key).ShouldBe(["status"]);
     }
 
@@ -200,10 +205,9 @@ public class OperationsTests(AppFixture app)
         var (status, problem, _) = await app.Host.PostJsonAsync("/statements", StatementBodies.Valid().With(name, 1));
 
         status.ShouldBe(400);
-        var field = problem!["errors"]!.AsObject().Single().Key;
-        field.Length.ShouldBeLessThanOrEqualTo(65);
-        field.ShouldStartWith("xyyy");
-        problem.ToJsonString().ShouldNotContain(new string('y', 100));
+        // Its first 64 characters, marked as cut.
+        problem!.ErrorFields().ShouldBe(["x" + new string('y', 63) + "…"]);
+        problem!.ToJsonString().ShouldNotContain(new string('y', 64));
     }
 
     [BoundedFact]
