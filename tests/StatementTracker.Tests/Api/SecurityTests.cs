@@ -32,25 +32,16 @@ public class SecurityTests(AppFixture app)
         { "POST", "/admin/projections/PositionHistory/rebuild" },
     };
 
-    private static async Task AssertProblem(HttpResponseMessage response, int status)
-    {
-        ((int)response.StatusCode).ShouldBe(status);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        problem["status"]!.GetValue<int>().ShouldBe(status);
-        problem["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
-    }
+    private static async Task AssertProblem(HttpResponseMessage response, int status) =>
+        (await response.ShouldBeProblem(status))["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
 
     [BoundedTheory]
     [MemberData(nameof(WriteRoutes))]
     public async Task a_write_without_credentials_answers_401_problem_and_writes_nothing(string url, string body)
     {
-        var before = await app.EventCountAsync();
-
-        var (_, _, response) = await app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: null);
+        var (_, _, response) = await app.AssertWritesNothing(() => app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: null));
 
         await AssertProblem(response, 401);
-        (await app.EventCountAsync()).ShouldBe(before);
     }
 
     [BoundedTheory]
@@ -223,10 +214,7 @@ public class SecurityTests(AppFixture app)
     [BoundedFact]
     public async Task a_bearer_token_without_a_subject_answers_401_and_writes_nothing()
     {
-        var before = await app.EventCountAsync();
-
-        await AssertProblem(await PostWithToken(Token("Nobody", ["analyst"], subject: "")), 401);
-        (await app.EventCountAsync()).ShouldBe(before);
+        await AssertProblem(await app.AssertWritesNothing(() => PostWithToken(Token("Nobody", ["analyst"], subject: ""))), 401);
     }
 
     [BoundedFact]
