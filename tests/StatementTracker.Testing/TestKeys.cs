@@ -11,6 +11,16 @@ public static class TestKeys
     public const string Admin = "test-admin-key-0123456789abcdef";
     public const string Reader = "test-reader-key-0123456789abcdef";
 
+    /// <summary>
+    /// Callers of the rate-limited host's tests, one per test: each starts with a full bucket whatever ran
+    /// before, so no test waits for another's allowance to refill.
+    /// </summary>
+    public const string LimitsBodyWriter = "test-limits-body-key-0123456789abcdef";
+    public const string LimitsChunkedWriter = "test-limits-chunked-key-0123456789abcdef";
+    public const string LimitsImporter = "test-limits-import-key-0123456789abcdef";
+    public const string LimitsPager = "test-limits-pager-key-0123456789abcdef";
+    public const string LimitsHistoryWriter = "test-limits-history-key-0123456789abcdef";
+
     public const string EditorName = "test-editor";
 
     /// <summary>How events record the editor key: its stable identity, the name beside it.</summary>
@@ -28,6 +38,11 @@ public static class TestKeys
             (Analyst, "test-analyst", "analyst"),
             (Admin, "test-admin", "admin"),
             (Reader, "test-reader", "reader"),
+            (LimitsBodyWriter, "test-limits-body", "analyst"),
+            (LimitsChunkedWriter, "test-limits-chunked", "analyst"),
+            (LimitsImporter, "test-limits-import", "analyst"),
+            (LimitsPager, "test-limits-pager", "reader"),
+            (LimitsHistoryWriter, "test-limits-history", "analyst"),
         ];
         foreach (var (key, index) in keys.Select((k, i) => (k, i)))
         {

@@ -41,6 +41,9 @@ public static class StrictJsonBody
         return options;
     }
 
+    /// <summary>Where validators find the <see cref="HttpRequest"/> in <see cref="IValidationContext.RootContextData"/>.</summary>
+    public const string RequestKey = "request";
+
     /// <summary>Called by the generated endpoint code; null means a problem response was written.</summary>
     public static async ValueTask<T?> ReadAsync<T>(HttpContext context) where T : class
     {
@@ -81,7 +84,10 @@ public static class StrictJsonBody
         var validator = context.RequestServices.GetService<IValidator<T>>();
         if (validator is not null)
         {
-            var result = await validator.ValidateAsync(command, context.RequestAborted);
+            // The request goes along so that a rule may look at headers (If-Match stands in for expectedVersion).
+            var validation = new ValidationContext<T>(command);
+            validation.RootContextData[RequestKey] = context.Request;
+            var result = await validator.ValidateAsync(validation, context.RequestAborted);
             if (!result.IsValid) return (null, Problems.Validation(result));
         }
 

@@ -66,6 +66,7 @@ public static class RequestLimits
             }
             // Bodies without a Content-Length are cut off by the server at the same size.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize) bodySize.MaxRequestBodySize = limit;
+            if (context.Request.ContentLength is null) context.Request.Body = new BodyLimitStream(context.Request.Body, limit);
             await next(context);
         });
         app.UseRateLimiter();

@@ -133,10 +133,7 @@ public class AlertTests(AppFixture app)
     {
         var before = (await app.Host.GetJsonAsync("/subscriptions")).AsArray().Count;
 
-        var (status, problem, _) = await app.Host.SendAsync(HttpMethod.Post, "/subscriptions", body);
-
-        status.ShouldBe(400);
-        problem!["errors"]!.AsObject().Select(e => e.Key).ShouldContain(field);
+        (await app.Host.SendAsync(HttpMethod.Post, "/subscriptions", body)).ShouldBeProblem(400).ErrorFields().ShouldBe([field]);
         (await app.Host.GetJsonAsync("/subscriptions")).AsArray().Count.ShouldBe(before);
     }
 

@@ -143,4 +143,25 @@ public class AsOfAndKnownAtTests(AppFixture app)
         (await app.Host.SendAsync(HttpMethod.Get, $"/countries/KAZ/positions/{from}")).Status.ShouldBe(404);
         (await app.Host.GetJsonAsync($"/countries/UZB/positions/{to}"))["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(id);
     }
+
+    [BoundedFact]
+    public async Task a_known_at_without_an_offset_is_read_as_utc()
+    {
+        var id = await app.Host.RecordAsync(StatementBodies.Valid(statedOn: "2024-07-04"));
+        await app.Host.CorrectAsync(id, 1, new JsonObject { ["statedOn"] = "2024-07-03" });
+        await app.WaitForProjectionsAsync();
+        var events = await app.HistoryEventsAsync(id);
+        // The instant of the recording, written as UTC wall-clock time with no offset or "Z".
+        static string WithoutOffset(JsonNode e) =>
+            e["timestamp"]!.GetValue<DateTimeOffset>().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture);
+
+        var atRecording = await app.Host.GetJsonAsync($"/statements/{id}?knownAt={WithoutOffset(events[0])}");
+        var atCorrection = await app.Host.GetJsonAsync($"/statements/{id}?knownAt={WithoutOffset(events[1])}");
+
+        atRecording["statedOn"]!.GetValue<string>().ShouldBe("2024-07-04");
+        atCorrection["statedOn"]!.GetValue<string>().ShouldBe("2024-07-03");
+        var position = await app.Host.GetJsonAsync($"/countries/JPN/positions/china-russia-relations?knownAt={WithoutOffset(events[1])}");
+        position["knownAt"]!.GetValue<DateTimeOffset>().ShouldBe(events[1]["timestamp"]!.GetValue<DateTimeOffset>());
+        position["knownAt"]!.GetValue<DateTimeOffset>().Offset.ShouldBe(TimeSpan.Zero);
+    }
 }

@@ -115,11 +115,9 @@ public class BatchRecordingTests(AppFixture app)
     [InlineData("speaker,country", "text/csv", 415, null)]
     public async Task malformed_batches_answer_problems(string body, string contentType, int expected, string? field)
     {
-        var (status, problem, response) = await app.Host.SendAsync(HttpMethod.Post, "/statements/batch", body, contentType);
+        var problem = (await app.AssertWritesNothing(() => app.Host.SendAsync(HttpMethod.Post, "/statements/batch", body, contentType))).ShouldBeProblem(expected);
 
-        status.ShouldBe(expected);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        if (field is not null) problem!["errors"]!.AsObject().Select(e => e.Key).ShouldContain(field);
+        if (field is not null) problem.ErrorFields().ShouldBe([field]);
     }
 
     [BoundedFact]

@@ -78,18 +78,19 @@ public class CorrectingStatementsTests(AppFixture app)
     }
 
     [BoundedFact]
-    public async Task a_correction_without_a_version_or_reason_is_rejected_naming_them()
+    public async Task a_correction_without_a_version_or_reason_is_rejected_naming_both()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
 
-        var (status, problem, _) = await app.Host.PostJsonAsync($"/statements/{id}/corrections", new JsonObject { ["position"] = "opposes it" });
+        var neither = await app.AssertWritesNothing(() => app.Host.PostJsonAsync($"/statements/{id}/corrections", new JsonObject { ["position"] = "opposes it" }));
+        var noVersion = await app.AssertWritesNothing(() => app.Host.PostJsonAsync($"/statements/{id}/corrections",
+            new JsonObject { ["position"] = "opposes it", ["reason"] = "typo" }));
+        var noReason = await app.AssertWritesNothing(() => app.Host.PostJsonAsync($"/statements/{id}/corrections",
+            new JsonObject { ["position"] = "opposes it", ["expectedVersion"] = 1 }));
 
-        status.ShouldBe(400);
-        problem!["errors"]!.AsObject().Select(e => e.Key).Order().ShouldBe(["reason"]);
-        var (again, problemAgain, _) = await app.Host.PostJsonAsync($"/statements/{id}/corrections",
-            new JsonObject { ["position"] = "opposes it", ["reason"] = "typo" });
-        again.ShouldBe(400);
-        problemAgain!["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["expectedVersion"]);
+        neither.ShouldBeProblem(400).ErrorFields().ShouldBe(["expectedVersion", "reason"]);
+        noVersion.ShouldBeProblem(400).ErrorFields().ShouldBe(["expectedVersion"]);
+        noReason.ShouldBeProblem(400).ErrorFields().ShouldBe(["reason"]);
     }
 
     [BoundedTheory]
@@ -103,10 +104,9 @@ public class CorrectingStatementsTests(AppFixture app)
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
 
-        var (status, problem, _) = await app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With(field, value));
+        var (status, problem, response) = await app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With(field, value));
 
-        status.ShouldBe(400);
-        problem!["errors"]!.AsObject().Select(e => e.Key).ShouldContain(failing);
+        (status, problem, response).ShouldBeProblem(400).ErrorFields().ShouldBe([failing]);
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(1);
     }
 
@@ -126,12 +126,11 @@ public class CorrectingStatementsTests(AppFixture app)
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid(country: "JPN"));
 
-        var (status, _, _) = await app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("country", "Japan"));
-        var (empty, _, _) = await app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1));
+        var same = await app.AssertWritesNothing(() => app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("country", "Japan")));
+        var empty = await app.AssertWritesNothing(() => app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1)));
 
-        status.ShouldBe(400);
-        empty.ShouldBe(400);
-        (await app.HistoryEventsAsync(id)).Count.ShouldBe(1);
+        same.ShouldBeProblem(400).ErrorFields().ShouldBe(["$"]);
+        empty.ShouldBeProblem(400).ErrorFields().ShouldBe(["$"]);
     }
 
     [BoundedTheory]
@@ -139,10 +138,7 @@ public class CorrectingStatementsTests(AppFixture app)
     [InlineData("nope")]
     public async Task correcting_an_unknown_statement_answers_404(string id)
     {
-        var (status, _, response) = await app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("position", "x"));
-
-        status.ShouldBe(404);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await app.Host.PostJsonAsync($"/statements/{id}/corrections", Correction(1).With("position", "x"))).ShouldBeProblem(404);
     }
 
     [BoundedFact]

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json.Nodes;
 using Shouldly;
 using StatementTracker.Tests.Support;
@@ -11,32 +13,49 @@ public class LimitsTests(LimitsFixture app)
     [BoundedFact]
     public async Task a_body_over_the_limit_answers_413_problem_and_writes_nothing()
     {
-        await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst)); // a full bucket for this caller
-        var before = await app.EventCountAsync();
         var body = StatementBodies.Valid().With("quote", new string('q', LimitsFixture.MaxBodyBytes));
 
-        var (status, problem, response) = await app.Host.PostJsonAsync("/statements", body);
+        var answer = await app.AssertWritesNothing(() => app.Host.PostJsonAsync("/statements", body, TestKeys.LimitsBodyWriter));
 
-        status.ShouldBe(413);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        problem!["detail"]!.GetValue<string>().ShouldContain(LimitsFixture.MaxBodyBytes.ToString());
-        (await app.EventCountAsync()).ShouldBe(before);
+        answer.ShouldBeProblem(413)["detail"]!.GetValue<string>().ShouldBe($"Request bodies may hold at most {LimitsFixture.MaxBodyBytes} bytes.");
+    }
+
+    [BoundedFact]
+    public async Task a_chunked_body_over_the_limit_without_a_content_length_answers_413_and_writes_nothing()
+    {
+        var body = StatementBodies.Valid().With("quote", new string('q', LimitsFixture.MaxBodyBytes)).ToJsonString();
+
+        var response = await app.AssertWritesNothing(async () =>
+        {
+            using var client = app.Host.Server.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/statements")
+            {
+                // A stream of unknown length goes chunked, with no Content-Length to refuse up front.
+                Content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(body))),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.TransferEncodingChunked = true;
+            request.Headers.Add("X-Api-Key", TestKeys.LimitsChunkedWriter);
+            var answer = await client.SendAsync(request);
+            request.Content.Headers.ContentLength.ShouldBeNull();
+            return answer;
+        });
+
+        await response.ShouldBeProblem(413);
     }
 
     [BoundedFact]
     public async Task an_import_file_over_its_own_limit_answers_413_and_one_under_it_is_taken_though_over_the_body_limit()
     {
-        await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst)); // a full bucket for this caller
         var row = Importing.DatasetRows.Icews();
         var fits = string.Join('\n', [Importing.DatasetRows.IcewsHeader, .. Enumerable.Repeat(row, (LimitsFixture.MaxImportBytes - 400) / (row.Length + 1))]);
         var tooLarge = fits + "\n" + fits;
         fits.Length.ShouldBeGreaterThan(LimitsFixture.MaxBodyBytes);
 
-        var (status, problem, _) = await app.Host.SendAsync(HttpMethod.Post, "/imports?format=icews", tooLarge, "text/tab-separated-values");
-        status.ShouldBe(413);
-        problem!["status"]!.GetValue<int>().ShouldBe(413);
-
-        (await app.Host.SendAsync(HttpMethod.Post, "/imports?format=icews", fits, "text/tab-separated-values")).Status.ShouldBe(202);
+        (await app.Host.SendAsync(HttpMethod.Post, "/imports?format=icews", tooLarge, "text/tab-separated-values", TestKeys.LimitsImporter))
+            .ShouldBeProblem(413);
+        (await app.Host.SendAsync(HttpMethod.Post, "/imports?format=icews", fits, "text/tab-separated-values", TestKeys.LimitsImporter))
+            .Status.ShouldBe(202);
     }
 
     [BoundedFact]
@@ -49,11 +68,12 @@ public class LimitsTests(LimitsFixture app)
             answers.Add((status, response));
         }
 
+        answers.Take(LimitsFixture.Burst).ShouldAllBe(a => a.Status == 200);
+        // One request a second refills the bucket: a refused request may come back after one second.
         var limited = answers.Where(a => a.Status == 429).ToArray();
         limited.ShouldNotBeEmpty();
-        limited[0].Response.Headers.RetryAfter.ShouldNotBeNull();
+        limited.ShouldAllBe(a => a.Response.Headers.RetryAfter!.Delta == TimeSpan.FromSeconds(1));
         limited[0].Response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        answers.Take(LimitsFixture.Burst).ShouldAllBe(a => a.Status == 200);
         (await app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: TestKeys.Admin)).Status.ShouldBe(200);
     }
 
@@ -92,18 +112,45 @@ public class LimitsTests(LimitsFixture app)
 
         first.ShouldBe(201, answer?.ToJsonString());
         second.ShouldBe(429, "4 + 4 statements are over a burst of 5");
-        response.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeGreaterThanOrEqualTo(1);
-        problem!["detail"]!.GetValue<string>().ShouldContain("batch");
+        // The second batch's own request took the last token; its other 3 need 3 s at one a second, or 2 s when
+        // the bucket's timer added a token between the batches.
+        var retryAfter = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        retryAfter.ShouldBeOneOf(2, 3);
+        problem!["detail"]!.GetValue<string>().ShouldBe(
+            $"A batch weighs as many requests as it holds statements; this one (4) is over your allowance of 1 per second (bursts up to 5). " +
+            $"Retry after {retryAfter} s, or send smaller batches.");
     }
 
     [BoundedFact]
-    public async Task page_sizes_and_history_limits_are_capped_at_the_configured_maximum()
+    public async Task page_sizes_are_capped_at_the_configured_maximum()
     {
-        await Task.Delay(TimeSpan.FromSeconds(LimitsFixture.Burst));
-        var page = await app.Host.GetJsonAsync("/statements?pageSize=50", apiKey: TestKeys.Admin);
+        var page = await app.Host.GetJsonAsync("/statements?pageSize=50", apiKey: TestKeys.LimitsPager);
 
         page["pageSize"]!.GetValue<int>().ShouldBe(10);
     }
+
+    [BoundedFact]
+    public async Task history_limits_are_capped_at_the_configured_maximum_with_the_totals_beside_them()
+    {
+        var topic = StatementBodies.UniqueTopic("capped");
+        // Four recordings and one read: within this caller's burst of five.
+        foreach (var day in new[] { "01", "02", "03", "04" })
+            (await app.Host.PostJsonAsync("/statements", StatementBodies.Valid(topic, statedOn: $"2024-03-{day}"), TestKeys.LimitsHistoryWriter))
+                .Status.ShouldBe(201);
+        await app.WaitForProjectionsAsync();
+
+        var position = await app.Host.GetJsonAsync($"/countries/JPN/positions/{topic}?historyLimit=50", apiKey: TestKeys.LimitsHistoryWriter);
+
+        position["history"]!.AsArray().Select(e => e!["statedOn"]!.GetValue<string>()).ShouldBe(["2024-03-02", "2024-03-03", "2024-03-04"]);
+        position["historyTotal"]!.GetValue<int>().ShouldBe(4);
+        position["historyNext"].ShouldNotBeNull();
+    }
+}
+
+/// <summary>A body whose length the client cannot know in advance, so it is sent chunked.</summary>
+internal sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+{
+    public override bool CanSeek => false;
 }
 
 [Collection(ApiCollection.Name)]
@@ -112,6 +159,8 @@ public class OperationsTests(AppFixture app)
     [BoundedFact]
     public async Task liveness_and_readiness_answer_with_each_check_for_an_admin()
     {
+        // An event to wait for: on an empty store there is no projection activity to see.
+        await app.Host.RecordAsync(StatementBodies.Valid());
         await app.WaitForProjectionsAsync();
 
         var (live, _, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/live", apiKey: null);
@@ -129,9 +178,12 @@ public class OperationsTests(AppFixture app)
     [InlineData(TestKeys.Analyst)]
     public async Task readiness_shows_only_its_status_to_anyone_but_an_admin(string? apiKey)
     {
+        await app.Host.RecordAsync(StatementBodies.Valid());
+        await app.WaitForProjectionsAsync();
+
         var (status, ready, _) = await app.Host.SendAsync(HttpMethod.Get, "/health/ready", apiKey: apiKey);
 
-        status.ShouldBeOneOf(200, 503);
+        status.ShouldBe(200);
         ready!.AsObject().Select(p => p.Key).ShouldBe(["status"]);
     }
 
@@ -153,10 +205,9 @@ public class OperationsTests(AppFixture app)
         var (status, problem, _) = await app.Host.PostJsonAsync("/statements", StatementBodies.Valid().With(name, 1));
 
         status.ShouldBe(400);
-        var field = problem!["errors"]!.AsObject().Single().Key;
-        field.Length.ShouldBeLessThanOrEqualTo(65);
-        field.ShouldStartWith("xyyy");
-        problem.ToJsonString().ShouldNotContain(new string('y', 100));
+        // Its first 64 characters, marked as cut.
+        problem!.ErrorFields().ShouldBe(["x" + new string('y', 63) + "…"]);
+        problem!.ToJsonString().ShouldNotContain(new string('y', 64));
     }
 
     [BoundedFact]

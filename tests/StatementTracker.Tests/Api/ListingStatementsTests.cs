@@ -78,4 +78,19 @@ public class ListingStatementsTests(AppFixture app)
         status.ShouldBe(400);
         problem!["errors"]!.AsObject().Select(e => e.Key).ShouldBe([parameter]);
     }
+
+    [BoundedFact]
+    public async Task status_lists_recorded_statements_by_default_retracted_ones_or_all()
+    {
+        var topic = StatementBodies.UniqueTopic("status");
+        var kept = await app.Host.RecordAsync(StatementBodies.Valid(topic, statedOn: "2024-07-01"));
+        var withdrawn = await app.Host.RecordAsync(StatementBodies.Valid(topic, statedOn: "2024-07-02"));
+        await app.Host.RetractAsync(withdrawn);
+
+        Ids(await app.Host.GetJsonAsync($"/statements?topic={topic}")).ShouldBe([kept]);
+        Ids(await app.Host.GetJsonAsync($"/statements?topic={topic}&status=recorded")).ShouldBe([kept]);
+        Ids(await app.Host.GetJsonAsync($"/statements?topic={topic}&status=retracted")).ShouldBe([withdrawn]);
+        Ids(await app.Host.GetJsonAsync($"/statements?topic={topic}&status=all")).ShouldBe([withdrawn, kept]);
+        (await app.Host.GetJsonAsync($"/statements?topic={topic}&status=all&count=exact"))["total"]!.GetValue<long>().ShouldBe(2);
+    }
 }

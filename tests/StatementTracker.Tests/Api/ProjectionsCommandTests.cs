@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Shouldly;
 using StatementTracker.Tests.Support;
 
@@ -14,8 +15,9 @@ public class ProjectionsCommandTests(TestDatabase database)
 
         var list = await HostProcess.RunAsync(connectionString, "projections", "list");
         list.ExitCode.ShouldBe(0, list.Output);
-        list.Output.ShouldContain("PositionHistor");
-        list.Output.ShouldContain("Statement");
+        // One table row per projection, its name (cut where the console is narrow) and lifecycle.
+        foreach (var (name, lifecycle) in new[] { ("PositionHistor", "Async"), ("Statement", "Inline"), ("StatementList", "Inline") })
+            Regex.IsMatch(list.Output, $@"│ {name}\s+│\s+\d+ │[^│]*│[^│]*│ {lifecycle}\s+│").ShouldBeTrue($"a row for {name} ({lifecycle}):\n{list.Output}");
 
         // The seed command records events but projects nothing asynchronously: only a rebuild fills the positions.
         (await HostProcess.CountAsync(connectionString, "select count(*) from public.st_position_entries")).ShouldBe(0);

@@ -32,25 +32,16 @@ public class SecurityTests(AppFixture app)
         { "POST", "/admin/projections/PositionHistory/rebuild" },
     };
 
-    private static async Task AssertProblem(HttpResponseMessage response, int status)
-    {
-        ((int)response.StatusCode).ShouldBe(status);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        problem["status"]!.GetValue<int>().ShouldBe(status);
-        problem["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
-    }
+    private static async Task AssertProblem(HttpResponseMessage response, int status) =>
+        (await response.ShouldBeProblem(status))["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
 
     [BoundedTheory]
     [MemberData(nameof(WriteRoutes))]
     public async Task a_write_without_credentials_answers_401_problem_and_writes_nothing(string url, string body)
     {
-        var before = await app.EventCountAsync();
-
-        var (_, _, response) = await app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: null);
+        var (_, _, response) = await app.AssertWritesNothing(() => app.Host.SendAsync(HttpMethod.Post, url, body, apiKey: null));
 
         await AssertProblem(response, 401);
-        (await app.EventCountAsync()).ShouldBe(before);
     }
 
     [BoundedTheory]
@@ -193,6 +184,18 @@ public class SecurityTests(AppFixture app)
     }
 
     [BoundedFact]
+    public async Task a_bearer_token_without_a_name_is_recorded_under_its_subject()
+    {
+        var response = await PostWithToken(Token("", ["analyst"], subject: "idp-user-77"));
+
+        ((int)response.StatusCode).ShouldBe(201);
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        var recorded = (await app.HistoryEventsAsync(id)).Single();
+        recorded["actor"]!.GetValue<string>().ShouldBe($"jwt:{TestKeys.JwtIssuer}|idp-user-77");
+        recorded["actorName"]!.GetValue<string>().ShouldBe("idp-user-77");
+    }
+
+    [BoundedFact]
     public async Task two_callers_sharing_a_display_name_are_recorded_as_different_actors()
     {
         var first = await PostWithToken(Token("Kenji Sato", ["analyst"], subject: "idp-user-1"));
@@ -211,10 +214,7 @@ public class SecurityTests(AppFixture app)
     [BoundedFact]
     public async Task a_bearer_token_without_a_subject_answers_401_and_writes_nothing()
     {
-        var before = await app.EventCountAsync();
-
-        await AssertProblem(await PostWithToken(Token("Nobody", ["analyst"], subject: "")), 401);
-        (await app.EventCountAsync()).ShouldBe(before);
+        await AssertProblem(await app.AssertWritesNothing(() => PostWithToken(Token("Nobody", ["analyst"], subject: ""))), 401);
     }
 
     [BoundedFact]

@@ -31,7 +31,7 @@ public class SourcesAndRetractionTests(AppFixture app)
     }
 
     [BoundedTheory]
-    [InlineData("{\"url\":\"ftp://example.org/x\"}", "url")]
+    [InlineData("{\"publisher\":\"NHK\",\"url\":\"ftp://example.org/x\"}", "url")]
     [InlineData("{\"publisher\":\"NHK\",\"publishedOn\":\"2999\"}", "publishedOn")]
     [InlineData("{}", "publisher")]
     [InlineData("{\"publisher\":\"NHK\",\"link\":\"https://x.org\"}", "link")]
@@ -39,10 +39,7 @@ public class SourcesAndRetractionTests(AppFixture app)
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
 
-        var (status, problem, _) = await app.Host.SendAsync(HttpMethod.Post, $"/statements/{id}/sources", body);
-
-        status.ShouldBe(400);
-        problem!["errors"]!.AsObject().Select(e => e.Key).ShouldContain(field);
+        (await app.Host.SendAsync(HttpMethod.Post, $"/statements/{id}/sources", body)).ShouldBeProblem(400).ErrorFields().ShouldBe([field]);
         (await app.HistoryEventsAsync(id)).Count.ShouldBe(1);
     }
 

@@ -28,8 +28,8 @@ public class WriteGateTests(AppFixture app)
         var waited = clock.Elapsed;
         await transaction.RollbackAsync();
 
-        status.ShouldBe(503, problem?.ToJsonString());
-        response.Headers.RetryAfter.ShouldNotBeNull();
+        (status, problem, response).ShouldBeProblem(503);
+        response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(5));
         waited.ShouldBeGreaterThan(TimeSpan.FromSeconds(4.5));
         waited.ShouldBeLessThan(TimeSpan.FromSeconds(15));
         (await app.Host.GetJsonAsync($"/statements?topic={topic}"))["items"]!.AsArray().ShouldBeEmpty();

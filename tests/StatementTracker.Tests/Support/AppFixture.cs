@@ -157,3 +157,18 @@ public sealed class ForwardingCollection : ICollectionFixture<ForwardingFixture>
 {
     public const string Name = "forwarding";
 }
+
+/// <summary>A host that is unready past a small projection lag, and checks readiness afresh on every probe.</summary>
+public sealed class ProjectionLagFixture(TestDatabase database) : AppFixture(database)
+{
+    public const int MaxProjectionLag = 2;
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+        [new("Health:MaxProjectionLag", MaxProjectionLag.ToString()), new("Health:CacheSeconds", "0")];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProjectionLagCollection : ICollectionFixture<ProjectionLagFixture>
+{
+    public const string Name = "projection-lag";
+}

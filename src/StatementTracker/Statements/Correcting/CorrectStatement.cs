@@ -57,9 +57,16 @@ public sealed record CorrectStatement(
 
     public sealed class Validator : RequestValidator<CorrectStatement>
     {
+        private static bool HasIfMatch(ValidationContext<CorrectStatement> context) =>
+            context.RootContextData.TryGetValue(StrictJsonBody.RequestKey, out var request)
+            && request is HttpRequest { Headers.IfMatch.Count: > 0 };
+
         public Validator(TimeProvider clock)
         {
             RuleFor(x => x.ExpectedVersion).GreaterThanOrEqualTo(1).WithMessage("Must be a version of at least 1.");
+            // Checked here, not only after validation, so that a body missing both version and reason names both.
+            RuleFor(x => x.ExpectedVersion).NotNull().When((_, context) => !HasIfMatch(context))
+                .WithMessage("Required: the version you are correcting, as expectedVersion or as If-Match with the statement's ETag.");
             RuleFor(x => x.Reason).RequiredText(MaxReasonLength, multiline: true);
             RuleFor(x => x.Speaker).SetValidator(new SpeakerInput.Validator()!);
             RuleFor(x => x.Country).NotEmptyWhenGiven().Text(StatementRules.MaxCountryLength).KnownCountry();
