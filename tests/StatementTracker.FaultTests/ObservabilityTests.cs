@@ -77,6 +77,8 @@ public class ObservabilityTests(TestDatabase database, ITestOutputHelper output)
         Sum(samples, "http_server_request_duration_seconds_count", "http_route=\"/statements\"").ShouldBe(5);
         Sum(samples, "http_server_request_duration_seconds_count", "http_response_status_code=\"201\"").ShouldBeGreaterThanOrEqualTo(5);
         text.ShouldContain("statementtracker_events_high_water_mark");
+        // The management port also gives the health details, which the service's port keeps for admins.
+        JsonNode.Parse(await scraper.GetStringAsync("/health/ready", cancellation))!["checks"]!["projections"].ShouldNotBeNull();
         // With a management port, the service's own port has no scrape endpoint at all.
         using var anonymous = new HttpClient { BaseAddress = node.BaseAddress };
         (await anonymous.GetAsync("/metrics", cancellation)).StatusCode.ShouldBe(HttpStatusCode.NotFound);

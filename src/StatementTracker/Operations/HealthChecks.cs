@@ -48,13 +48,16 @@ public static class HealthChecks
     }
 
     /// <summary>
-    /// The status for anyone; each check with its description (projection names, lag) only for an <c>admin</c>:
-    /// the probe is anonymous, and the details say more about the service than an outsider needs.
+    /// The status for anyone; each check with its description (projection names, lag) only for an <c>admin</c>, or
+    /// on the management port (<c>Management__Port</c>, kept inside the cluster): the probe is anonymous, and the
+    /// details say more about the service than an outsider needs.
     /// </summary>
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        object answer = context.User.IsInRole(Security.Roles.Admin)
+        var management = Observability.ManagementPort(context.RequestServices.GetRequiredService<IConfiguration>());
+        var internalCaller = management is { } port && context.Connection.LocalPort == port;
+        object answer = context.User.IsInRole(Security.Roles.Admin) || internalCaller
             ? new
             {
                 status = report.Status.ToString(),

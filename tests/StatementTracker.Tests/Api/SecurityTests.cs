@@ -89,6 +89,8 @@ public class SecurityTests(AppFixture app)
     public async Task reads_are_open_without_credentials()
     {
         var id = await app.Host.RecordAsync(StatementBodies.Valid());
+        // The positions are projected asynchronously: the topic exists once the projection has caught up.
+        await app.WaitForProjectionsAsync();
 
         (await app.Host.SendAsync(HttpMethod.Get, $"/statements/{id}", apiKey: null)).Status.ShouldBe(200);
         (await app.Host.SendAsync(HttpMethod.Get, "/countries/JPN/positions", apiKey: null)).Status.ShouldBe(200);

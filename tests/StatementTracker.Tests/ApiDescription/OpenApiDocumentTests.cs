@@ -50,6 +50,9 @@ public class OpenApiDocumentTests(AppFixture app, ITestOutputHelper output)
         var record = document["components"]!["schemas"]!["RecordStatement"]!;
         record["required"]?.AsArray().Select(r => r!.GetValue<string>()).ShouldNotContain("statementId");
         record["properties"]!["position"].ShouldNotBeNull();
+        // The example is the seed's headline statement.
+        record["examples"]![0]!["country"]!.GetValue<string>().ShouldBe("JPN");
+        record["examples"]![0]!["topics"]![0]!.GetValue<string>().ShouldBe("china-russia-relations");
         document["components"]!["securitySchemes"]!["apiKey"]!["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
         document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>().ShouldBe("bearer");
         paths["/admin/projections"]!["get"]!["security"]!.AsArray().ShouldNotBeEmpty();

@@ -56,6 +56,8 @@ public static class ApiDocument
             // A property that may be null is never required: clients may leave it out (and answers may hold null).
             options.AddSchemaTransformer((schema, context, _) =>
             {
+                if (context.JsonTypeInfo.Type == typeof(Statements.Recording.RecordStatement) && SeedExamples.Headline() is { } example)
+                    schema.Examples = [example];
                 // A partial date travels as text (YYYY, YYYY-MM or YYYY-MM-DD), not as the struct it is in code.
                 var clrType = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
                 if (clrType == typeof(Vocabulary.PartialDate))
