@@ -141,10 +141,22 @@ public static class PositionQueries
                join {entries} c on c.statement_id = m.current_statement_id and c.topic = m.topic and c.revision = m.current_revision
                where m.country = @country and m.current_substantive {string.Format(onTopics, "m")}
                """
+            // Per topic, the latest visible substantive entry, found by walking the country's index backwards from
+            // the view's date: a few index probes per topic, not a fold of the whole history. The topics come from
+            // a loose index scan (one probe each), since PostgreSQL 15 cannot skip-scan.
             : $"""
-               select distinct on (e.topic) e.topic, {Columns("e", "")} from {entries} e
-               where e.country = @country and e.substantive and {view.Visible()} {string.Format(onTopics, "e")}
-               order by e.topic, {PositionEntriesTable.Order("e", descending: true)}
+               with recursive topics(topic) as (
+                 select min(topic) from {entries} where country = @country
+                 union all
+                 select (select min(e.topic) from {entries} e where e.country = @country and e.topic > t.topic) from topics t where t.topic is not null)
+               select t.topic, c.* from topics t
+               cross join lateral (
+                 select {Columns("e", "")} from {entries} e
+                 where e.country = @country and e.topic = t.topic and e.substantive and {view.Visible()}
+                   {(view.AsOf is null ? "" : "and e.stated_from <= @as_of")}
+                 order by {PositionEntriesTable.Order("e", descending: true)}
+                 limit 1) c
+               where t.topic is not null {string.Format(onTopics, "t")}
                """;
         var rows = await session.ListAsync(sql, view.Parameters(new { country, topics = topics?.ToArray() }),
             row => (Topic: row.Get<string>("topic"), Entry: Entry(row, "")), cancellation);

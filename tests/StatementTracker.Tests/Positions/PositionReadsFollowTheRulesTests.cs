@@ -77,7 +77,27 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
                 await CountrySummaryShouldMatchAsync(country, topics, view, expected);
             }
             foreach (var topic in topics) await TopicOverviewShouldMatchAsync(topic, view, expected);
+            foreach (var a in Countries)
+            foreach (var b in Countries.Where(c => string.CompareOrdinal(c, a) > 0))
+                await PairAlignmentShouldMatchAsync(a, b, topics, view, expected);
         }
+    }
+
+    /// <summary>Pairwise alignment lists the topics where both have a current substantive stance, with those stances.</summary>
+    private async Task PairAlignmentShouldMatchAsync(string a, string b, string[] topics, PositionView view, Dictionary<(string, string), TopicTimeline> expected)
+    {
+        var url = $"/countries/{a}/alignment/{b}?topics={string.Join(',', topics)}{Query(view, "&")}";
+        var answer = await app.Host.GetJsonAsync(url);
+        string? Current(string country, string topic) =>
+            expected.GetValueOrDefault((country, topic))?.ToSummary().Current is { IsSubstantive: true } current
+                ? $"{current.Stance}[{string.Join(',', current.Targets)}]"
+                : null;
+        static string Stance(JsonNode side) =>
+            $"{side["stance"]!.GetValue<string>()}[{string.Join(',', side["targets"]!.AsArray().Select(t => t!.GetValue<string>()))}]";
+
+        var listed = answer["topics"]!.AsArray().Select(t => $"{t!["topic"]!.GetValue<string>()}:{Stance(t["a"]!)}|{Stance(t["b"]!)}");
+        var wanted = topics.Where(t => Current(a, t) is not null && Current(b, t) is not null).Select(t => $"{t}:{Current(a, t)}|{Current(b, t)}");
+        listed.Order().ShouldBe(wanted.Order(), url);
     }
 
     private async Task<Dictionary<Guid, IReadOnlyList<IEvent>>> EventsAsync(IEnumerable<Guid> ids)
