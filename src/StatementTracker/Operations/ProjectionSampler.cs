@@ -25,7 +25,11 @@ public sealed class ProjectionSampler(IDocumentStore store, ILogger<ProjectionSa
                     .ToDictionary(p => p.Name, p => progress.FirstOrDefault(s => s.ShardName == $"{p.Name}:All")?.Sequence ?? 0);
                 Telemetry.LastProjectionSample = new ProjectionSample(head, positions);
             }
-            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 logger.LogDebug(ex, "Could not sample the projections' positions");
             }

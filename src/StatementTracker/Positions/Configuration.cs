@@ -8,7 +8,7 @@ namespace StatementTracker.Positions;
 public static class Configuration
 {
     /// <summary>Events per daemon batch: large batches make the set-based SQL pay off.</summary>
-    public const int BatchSize = 2000;
+    public const int BatchSize = 10_000;
 
     public static void AddPositions(this StoreOptions options)
     {
