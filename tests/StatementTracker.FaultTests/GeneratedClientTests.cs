@@ -16,19 +16,14 @@ public class GeneratedClientTests(TestDatabase database, ITestOutputHelper outpu
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
-            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["KIOTA_TUTORIAL_ENABLED"] = "false";
         start.Environment["KIOTA_OFFLINE_ENABLED"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = $"{await stdout}{await stderr}";
+        var (exitCode, text) = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(4));
         output.WriteLine($"$ dotnet {string.Join(' ', arguments)}\n{text}");
-        return (process.ExitCode, text);
+        return (exitCode, text);
     }
 
     [BoundedFact(Timeout = TestBounds.FaultTest)]

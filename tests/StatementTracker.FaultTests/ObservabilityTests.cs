@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Shouldly;
@@ -11,13 +10,6 @@ namespace StatementTracker.FaultTests;
 /// <summary>The service as an operator sees it: metrics scraped from <c>/metrics</c>, and JSON logs.</summary>
 public class ObservabilityTests(TestDatabase database, ITestOutputHelper output)
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Prometheus text exposition: each sample's name with its labels, and its value.</summary>
     private static Dictionary<string, double> ParsePrometheus(string text)
     {
@@ -47,7 +39,7 @@ public class ObservabilityTests(TestDatabase database, ITestOutputHelper output)
     public async Task metrics_scraped_on_the_management_port_count_the_writes_and_time_requests_by_route()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var management = FreePort();
+        var management = FreePort.Next();
         await using var node = new ServiceNode(await database.CreateDatabaseAsync("metrics"), "metrics",
             new Dictionary<string, string> { ["Management:Port"] = management.ToString() });
         await node.StartAsync();

@@ -67,10 +67,7 @@ public static class ExportPositionsEndpoint
     public static async IAsyncEnumerable<PositionRow> ReadAsync(
         IDocumentStore store, string? country, string? topic, PositionView view, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        await using (var unlimited = new NpgsqlCommand(StatementTrackerSetup.NoStatementTimeout, connection))
-            await unlimited.ExecuteNonQueryAsync(cancellation);
+        await using var connection = await store.OpenForBulkWorkAsync(cancellation);
         var entries = PositionEntriesTable.QualifiedName(store.Options.DatabaseSchemaName);
         await using var command = new NpgsqlCommand(
             $"""

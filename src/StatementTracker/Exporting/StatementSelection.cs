@@ -21,10 +21,7 @@ public sealed class StatementSelection(IDocumentStore store)
     public async IAsyncEnumerable<Statement> ReadAsync(
         StatementFilter filter, PartialDate? asOf, DateTimeOffset? knownAt, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        await using (var unlimited = new NpgsqlCommand(StatementTrackerSetup.NoStatementTimeout, connection))
-            await unlimited.ExecuteNonQueryAsync(cancellation);
+        await using var connection = await store.OpenForBulkWorkAsync(cancellation);
         var serializer = store.Options.Serializer();
         if (knownAt is { } instant)
         {

@@ -105,11 +105,11 @@ public sealed class StatementImport(IDocumentStore store)
                             {
                                 case ImportRow.Skipped skipped:
                                     report.Skip(skipped.Reason);
-                                    Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "skipped"));
+                                    Operations.Telemetry.CountImportRow("skipped");
                                     break;
                                 case ImportRow.Rejected rejected:
                                     report.Rejected++;
-                                    Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
+                                    Operations.Telemetry.CountImportRow("rejected");
                                     WriteReject(rejects, rejected.Row, rejected.Errors, rejected.Text);
                                     break;
                             }
@@ -144,11 +144,11 @@ public sealed class StatementImport(IDocumentStore store)
                         {
                             case LoadOutcome.Imported:
                                 report.Imported++;
-                                Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "imported"));
+                                Operations.Telemetry.CountImportRow("imported");
                                 break;
                             case LoadOutcome.AlreadyPresent:
                                 report.AlreadyPresent++;
-                                Operations.Telemetry.ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", "already_present"));
+                                Operations.Telemetry.CountImportRow("already_present");
                                 break;
                             default:
                                 report.Rejected++;

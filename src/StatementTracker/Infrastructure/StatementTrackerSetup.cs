@@ -187,4 +187,14 @@ public static class StatementTrackerSetup
 
     /// <summary>For bulk work on a connection of its own: no statement time limit for the rest of the session.</summary>
     public const string NoStatementTimeout = "set statement_timeout = 0";
+
+    /// <summary>An open connection of its own for bulk work (imports, exports, rebuilds): no statement time limit.</summary>
+    public static async Task<Npgsql.NpgsqlConnection> OpenForBulkWorkAsync(this Marten.IDocumentStore store, CancellationToken cancellation)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var unlimited = new Npgsql.NpgsqlCommand(NoStatementTimeout, connection);
+        await unlimited.ExecuteNonQueryAsync(cancellation);
+        return connection;
+    }
 }

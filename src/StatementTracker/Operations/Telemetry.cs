@@ -41,6 +41,9 @@ public static class Telemetry
             "{event}", "How many events each async projection is behind the store.");
     }
 
+    /// <summary>Counts one imported row by its outcome (imported, already_present, skipped, rejected).</summary>
+    public static void CountImportRow(string outcome) => ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
     /// <summary>Makes sure the meter exists before exporters look for it.</summary>
     public static void Touch() => _ = StatementsRecorded;
 }

@@ -70,31 +70,21 @@ public class OpenApiDocumentTests(AppFixture app, ITestOutputHelper output)
 
         var start = new ProcessStartInfo(linter, ["lint", document, "--config", Path.Combine(tools, "redocly.yaml"), "--format", "stylish"])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = tools,
+            WorkingDirectory = tools,
         };
         start.Environment["REDOCLY_TELEMETRY"] = "off";
         start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        output.WriteLine(await stdout);
-        output.WriteLine(await stderr);
+        var (exitCode, text) = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(2));
+        output.WriteLine(text);
 
-        process.ExitCode.ShouldBe(0, $"{await stdout}\n{await stderr}");
+        exitCode.ShouldBe(0, text);
     }
 
     private async Task<int> RunAsync(string directory, string program, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        output.WriteLine($"$ {program} {string.Join(' ', arguments)}\n{await stdout}{await stderr}");
-        return process.ExitCode;
+        var (exitCode, text) = await ChildProcess.RunAsync(new ProcessStartInfo(program, arguments) { WorkingDirectory = directory }, TimeSpan.FromMinutes(2));
+        output.WriteLine($"$ {program} {string.Join(' ', arguments)}\n{text}");
+        return exitCode;
     }
 
     [BoundedFact]

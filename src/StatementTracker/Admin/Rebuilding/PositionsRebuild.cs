@@ -192,11 +192,6 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
         return Math.Max(applied, through);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation)
-    {
-        var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        await ShadowTables.ExecuteAsync(connection, Infrastructure.StatementTrackerSetup.NoStatementTimeout, cancellation);
-        return connection;
-    }
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation) =>
+        Infrastructure.StatementTrackerSetup.OpenForBulkWorkAsync(store, cancellation);
 }

@@ -27,9 +27,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
     {
         var events = new StoredEvents(store);
         var shadow = new ShadowTables(_schema, [StatementListTable.TableName, _documents]);
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        await ShadowTables.ExecuteAsync(connection, StatementTrackerSetup.NoStatementTimeout, cancellation);
+        await using var connection = await store.OpenForBulkWorkAsync(cancellation);
         try
         {
             var built = await events.SafeHighWaterMarkAsync(connection, cancellation);

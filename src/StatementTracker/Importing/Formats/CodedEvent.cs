@@ -85,6 +85,13 @@ public sealed class TabHeader(string[] names)
 
     public IReadOnlyList<string> Missing(IEnumerable<string> required) => required.Where(r => !_index.ContainsKey(r)).ToArray();
 
+    /// <summary>Why a first line is not the header expected (<paramref name="expected"/> names it), or null when it is.</summary>
+    public string? Mismatch(IReadOnlyList<string> required, string expected, string firstLine) =>
+        Missing(required) is { Count: > 0 } missing
+            ? $"Expected {expected} with the columns {string.Join(", ", required.Select(r => $"'{r}'"))}; " +
+              $"missing {string.Join(", ", missing.Select(m => $"'{m}'"))} in '{OurJsonLines.Excerpt(firstLine)}'."
+            : null;
+
     /// <summary>The first of the names that the header has, or -1.</summary>
     public int IndexOf(params string[] candidates)
     {

@@ -20,11 +20,7 @@ public sealed class IcewsEvents : IImportFormat
     public FormatStart Start(string firstLine)
     {
         var header = TabHeader.Of(firstLine);
-        var missing = header.Missing(Required);
-        if (missing.Count > 0)
-            return FormatStart.NotThisFormat(
-                $"Expected a tab-separated ICEWS header with the columns {string.Join(", ", Required.Select(r => $"'{r}'"))}; " +
-                $"missing {string.Join(", ", missing.Select(m => $"'{m}'"))} in '{OurJsonLines.Excerpt(firstLine)}'.");
+        if (header.Mismatch(Required, "a tab-separated ICEWS header", firstLine) is { } mismatch) return FormatStart.NotThisFormat(mismatch);
         var columns = new Columns(
             header.Count, header.IndexOf("Event ID"), header.IndexOf("Event Date"), header.IndexOf("Source Name"), header.IndexOf("Source Sectors"),
             header.IndexOf("Source Country"), header.IndexOf("Event Text"), header.IndexOf("CAMEO Code"), header.IndexOf("Target Name"),

@@ -39,11 +39,8 @@ public sealed class PolecatEvents : IImportFormat
     {
         if (firstLine.TrimStart().StartsWith('{')) return FormatStart.Rows(ParsePlover, firstLineIsRow: true);
         var header = TabHeader.Of(firstLine);
-        var missing = header.Missing(Required);
-        if (missing.Count > 0)
-            return FormatStart.NotThisFormat(
-                $"Expected a tab-separated POLECAT header with the columns {string.Join(", ", Required.Select(r => $"'{r}'"))}, or PLOVER JSON " +
-                $"Lines; missing {string.Join(", ", missing.Select(m => $"'{m}'"))} in '{OurJsonLines.Excerpt(firstLine)}'.");
+        if (header.Mismatch(Required, "PLOVER JSON Lines or a tab-separated POLECAT header", firstLine) is { } mismatch)
+            return FormatStart.NotThisFormat(mismatch);
         var columns = new Columns(
             header.Count, header.IndexOf("Event ID"), header.IndexOf("Event Date"), header.IndexOf("Event Type"), header.IndexOf("Actor Name"),
             header.IndexOf("Actor Country"), header.IndexOf("Primary Actor Sector"), header.IndexOf("Actor Sectors"), header.IndexOf("Recipient Name"),

@@ -41,10 +41,7 @@ public static class RunImportHandler
         var filePath = Path.GetTempFileName();
         try
         {
-            await using var connection = store.Storage.Database.CreateConnection();
-            await connection.OpenAsync(cancellation);
-            await using (var unlimited = new NpgsqlCommand(StatementTrackerSetup.NoStatementTimeout, connection))
-                await unlimited.ExecuteNonQueryAsync(cancellation);
+            await using var connection = await store.OpenForBulkWorkAsync(cancellation);
             // The file is copied out first, so no query stays open while the import runs.
             if (!await CopyOutAsync(connection, files, message.ImportId, filePath, cancellation))
             {

@@ -50,12 +50,9 @@ public static class StartImportEndpoint
             if (bytes == 0) return Problems.Invalid("body", "The file is empty: send its bytes as the request body.").ToResult();
 
             var id = Guid.CreateVersion7();
-            await using (var connection = store.Storage.Database.CreateConnection())
+            await using (var connection = await store.OpenForBulkWorkAsync(cancellation))
             {
-                await connection.OpenAsync(cancellation);
                 await using var content = File.OpenRead(spooled);
-                await using (var unlimited = new NpgsqlCommand(StatementTrackerSetup.NoStatementTimeout, connection))
-                    await unlimited.ExecuteNonQueryAsync(cancellation);
                 await using var insert = new NpgsqlCommand(
                     $"insert into {ImportFilesTable.QualifiedName(store.Options.DatabaseSchemaName)} (id, content) values ($1, $2)", connection);
                 insert.Parameters.Add(new NpgsqlParameter { Value = id });
