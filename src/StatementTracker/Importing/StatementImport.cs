@@ -35,9 +35,11 @@ public sealed class StatementImport(IDocumentStore store)
     private static Task<ImportRow[]> ParseAsync(
         List<(long Row, string Line)> block, Func<long, string, ImportContext, ImportRow> parse, ImportContext context, BulkStatementLoader loader) =>
         Task.Run(() => block
-            .Select(r => parse(r.Row, r.Line, context) is ImportRow.Statement statement
-                ? statement with { Prepared = loader.Prepare(statement.Recorded) }
-                : parse(r.Row, r.Line, context))
+            .Select(r => parse(r.Row, r.Line, context) switch
+            {
+                ImportRow.Statement statement => statement with { Prepared = loader.Prepare(statement.Recorded) },
+                var other => other,
+            })
             .ToArray());
 
     /// <summary>Whether a file is gzip-compressed: its name ends in .gz.</summary>
