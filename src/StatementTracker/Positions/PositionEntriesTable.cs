@@ -47,10 +47,12 @@ public static class PositionEntriesTable
         table.AddColumn("targets", "text[]").NotNull();
 
         // Every revision in history order, per country and per topic: the present view filters on
-        // known_until is null, a view at an earlier instant on known_from/known_until.
+        // known_until is null, a view at an earlier instant on known_from/known_until. The country's index
+        // carries what a dated summary counts and compares, so its totals are read from the index alone.
         table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_order")
         {
             Columns = ["country", "topic", "stated_from", "stated_precision", "recorded_seq"],
+            IncludeColumns = ["known_from", "known_until", "stated_to", "substantive", "stance"],
         });
         table.Indexes.Add(new IndexDefinition("ix_st_position_entries_topic_order")
         {

@@ -27,6 +27,8 @@ public static class PositionQueries
     {
         var (entries, summaries) = Tables(session);
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
+        // stated_to <= @as_of implies stated_from <= @as_of, which bounds the index range.
+        var visible = view.Visible() + (view.AsOf is null ? "" : " and e.stated_from <= @as_of");
         var sql = view.IsPresent
             ? $"""
                select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, ls.shift_from as l_from, {Columns("l", "l_")}
@@ -37,24 +39,39 @@ public static class PositionQueries
                where m.country = @country {string.Format(oneTopic, "m")}
                order by m.topic
                """
+            // Each topic's totals from one pass over the country's index (index-only), its current entry and last
+            // shift from a few backward index probes: nothing is sorted, and only the rows returned are read.
             : $"""
-               with v as (
-                 select * from {entries} e where e.country = @country {string.Format(oneTopic, "e")} and {view.Visible()}),
-               shifts as (
-                 select * from (
-                   select v.*, lag(v.stance) over (partition by v.topic order by {PositionEntriesTable.Order("v")}) as prev
-                   from v where v.substantive) s
-                 where prev <> stance),
-               totals as (select topic, count(*)::int as history_total from v group by topic),
-               shift_totals as (select topic, count(*)::int as shifts_total from shifts group by topic),
-               cur as (select distinct on (v.topic) * from v order by v.topic, v.substantive desc, {PositionEntriesTable.Order("v", descending: true)}),
-               last_shift as (select distinct on (s.topic) * from shifts s order by s.topic, {PositionEntriesTable.Order("s", descending: true)})
+               with totals as (
+                 select e.topic, count(*)::int as history_total from {entries} e
+                 where e.country = @country {string.Format(oneTopic, "e")} and {visible}
+                 group by e.topic),
+               shift_totals as (
+                 select s.topic, count(*)::int as shifts_total from (
+                   select e.topic, e.stance, lag(e.stance) over (partition by e.topic order by {PositionEntriesTable.Order("e")}) as prev
+                   from {entries} e where e.country = @country {string.Format(oneTopic, "e")} and e.substantive and {visible}) s
+                 where s.prev <> s.stance
+                 group by s.topic)
                select t.topic, t.history_total, coalesce(st.shifts_total, 0) as shifts_total,
-                 {Columns("c", "c_")}, l.prev as l_from, {Columns("l", "l_")}
+                 {Columns("c", "c_")}, ls.prev as l_from, {Columns("l", "l_")}
                from totals t
-               join cur c on c.topic = t.topic
                left join shift_totals st on st.topic = t.topic
-               left join last_shift l on l.topic = t.topic
+               cross join lateral (
+                 (select e.* from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {visible}
+                  order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
+                 union all
+                 (select e.* from {entries} e where e.country = @country and e.topic = t.topic and {visible}
+                  order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
+                 limit 1) c
+               left join lateral (
+                 select x.statement_id, x.revision, x.prev from (
+                   select e.statement_id, e.revision, e.stance,
+                     lead(e.stance) over (order by {PositionEntriesTable.Order("e", descending: true)}) as prev
+                   from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {visible}
+                   order by {PositionEntriesTable.Order("e", descending: true)}) x
+                 where x.prev <> x.stance
+                 limit 1) ls on true
+               left join {entries} l on l.statement_id = ls.statement_id and l.topic = t.topic and l.revision = ls.revision
                order by t.topic
                """;
         return session.ListAsync(sql, view.Parameters(new { country, topic }), row => new TopicSummary(
