@@ -29,6 +29,9 @@ public sealed class StatementImport(IDocumentStore store)
 {
     public const int DefaultChunkSize = 5000;
 
+    /// <summary>How many chunks load at once, each in its own transaction.</summary>
+    public const int ConcurrentChunks = 2;
+
     /// <summary>Rows parsed together on one thread.</summary>
     private const int BlockSize = 500;
 
@@ -133,37 +136,49 @@ public sealed class StatementImport(IDocumentStore store)
             }
         }
 
+        // Two chunks load at once, each in its own transaction, so PostgreSQL works on both cores while the next
+        // rows are parsed; their outcomes are taken in file order. Chunks that share a statement id never load
+        // at once: the earlier row in the file always wins, and two transactions never wait on each other's rows.
         async Task LoadAsync()
         {
+            var loading = new Queue<(List<ImportRow.Statement> Chunk, HashSet<Guid> Ids, Task<IReadOnlyList<LoadOutcome>> Outcomes)>();
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellation))
             {
-                var outcomes = await loader.LoadAsync(chunk.Select(s => s.Prepared ?? loader.Prepare(s.Recorded)).ToArray(), cancellation);
-                lock (report)
+                var ids = chunk.Select(s => s.Recorded.StatementId).ToHashSet();
+                while (loading.Count >= ConcurrentChunks || loading.Any(l => l.Ids.Overlaps(ids))) await FinishAsync(loading.Dequeue());
+                loading.Enqueue((chunk, ids, loader.LoadAsync(chunk.Select(s => s.Prepared ?? loader.Prepare(s.Recorded)).ToArray(), cancellation)));
+            }
+            while (loading.Count > 0) await FinishAsync(loading.Dequeue());
+        }
+
+        async Task FinishAsync((List<ImportRow.Statement> Chunk, HashSet<Guid> Ids, Task<IReadOnlyList<LoadOutcome>> Outcomes) load)
+        {
+            var (chunk, outcomes) = (load.Chunk, await load.Outcomes);
+            lock (report)
+            {
+                for (var i = 0; i < chunk.Count; i++)
                 {
-                    for (var i = 0; i < chunk.Count; i++)
+                    switch (outcomes[i])
                     {
-                        switch (outcomes[i])
-                        {
-                            case LoadOutcome.Imported:
-                                report.Imported++;
-                                Operations.Telemetry.CountImportRow("imported");
-                                break;
-                            case LoadOutcome.AlreadyPresent:
-                                report.AlreadyPresent++;
-                                Operations.Telemetry.CountImportRow("already_present");
-                                break;
-                            default:
-                                report.Rejected++;
-                                WriteReject(rejects, chunk[i].Row, new Dictionary<string, string[]>
-                                {
-                                    ["statementId"] = [$"Statement {chunk[i].Recorded.StatementId} is already recorded with different content."],
-                                }, null);
-                                break;
-                        }
+                        case LoadOutcome.Imported:
+                            report.Imported++;
+                            Operations.Telemetry.CountImportRow("imported");
+                            break;
+                        case LoadOutcome.AlreadyPresent:
+                            report.AlreadyPresent++;
+                            Operations.Telemetry.CountImportRow("already_present");
+                            break;
+                        default:
+                            report.Rejected++;
+                            WriteReject(rejects, chunk[i].Row, new Dictionary<string, string[]>
+                            {
+                                ["statementId"] = [$"Statement {chunk[i].Recorded.StatementId} is already recorded with different content."],
+                            }, null);
+                            break;
                     }
                 }
-                progress(new ImportProgress(report, counted.Position, totalBytes, clock.Elapsed));
             }
+            progress(new ImportProgress(report, counted.Position, totalBytes, clock.Elapsed));
         }
 
         await Task.WhenAll(ReadAsync(), GatherAsync(), LoadAsync());

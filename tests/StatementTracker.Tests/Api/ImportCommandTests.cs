@@ -135,4 +135,33 @@ public class ImportCommandTests(TestDatabase database)
         reject["row"]!.GetValue<long>().ShouldBe(1);
         reject["errors"]!["statementId"]![0]!.GetValue<string>().ShouldContain("different content");
     }
+
+    [BoundedFact(Timeout = TestBounds.CommandLineTest)]
+    public async Task chunks_load_two_at_once_yet_the_earlier_row_of_an_id_always_wins()
+    {
+        var connectionString = await database.CreateDatabaseAsync("import_order");
+        var topic = StatementBodies.UniqueTopic("order");
+        // Chunks of two: [first version of X, filler] then [other version of X, filler], 40 times over. The second
+        // chunk of each pair holds an id of the first, so it must not load beside it: its X is the one rejected.
+        var lines = new List<string>();
+        var fillers = Statements(80, topic).ToArray();
+        for (var i = 0; i < 40; i++)
+        {
+            var first = StatementBodies.Valid(topic, "JPN", $"2020-01-{1 + i % 28:D2}");
+            lines.Add(first.ToJsonString());
+            lines.Add(fillers[2 * i]);
+            lines.Add(first.With("position", "opposes it after all").ToJsonString());
+            lines.Add(fillers[2 * i + 1]);
+        }
+        var path = WriteFile("ordered.jsonl", lines);
+
+        var (exitCode, output) = await HostProcess.RunAsync(connectionString, "import", path, "--chunk", "2");
+
+        exitCode.ShouldBe(0, output);
+        output.ShouldContain("read 160, imported 120, already present 0, skipped 0, rejected 40");
+        var rejected = File.ReadAllLines(path + ".rejects.jsonl").Select(l => JsonNode.Parse(l)!["row"]!.GetValue<long>()).Order();
+        rejected.ShouldBe(Enumerable.Range(0, 40).Select(i => 4L * i + 3));
+        (await CountAsync(connectionString, "select count(*) from public.mt_doc_statement where data ->> 'position' = 'opposes it after all'")).ShouldBe(0);
+        (await CountAsync(connectionString, "select count(*) from public.mt_events")).ShouldBe(120);
+    }
 }
