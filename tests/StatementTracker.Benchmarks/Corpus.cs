@@ -20,29 +20,31 @@ public sealed class Corpus(int seed)
     ];
     private static readonly string[][] TargetSets = [[], ["CHN"], ["RUS"], ["USA"], ["CHN", "RUS"]];
 
-    private readonly Random _random = new(seed);
-
     /// <summary>The topics the big country speaks on: a few, so its histories are long.</summary>
     public static readonly string[] BigCountryTopics = Topics[..20];
 
-    /// <summary>The next statement, as a POST /statements body (with its id).</summary>
+    /// <summary>
+    /// Statement number <paramref name="index"/>, as a POST /statements body (with its id): a function of the seed
+    /// and the index alone, so concurrent clients may ask for any statement in any order.
+    /// </summary>
     public JsonObject Next(int index)
     {
+        var random = new Random(unchecked(seed * 1_000_003 + index));
         var big = index % 10 == 0;
-        var country = big ? BigCountry : CountryCodes[1 + _random.Next(CountryCodes.Length - 1)];
-        var topic = big ? BigCountryTopics[_random.Next(BigCountryTopics.Length)] : Topics[_random.Next(Topics.Length)];
-        var day = new DateOnly(2000, 1, 1).AddDays(_random.Next(9000));
-        var statedOn = _random.Next(10) switch { 0 => day.ToString("yyyy"), 1 => day.ToString("yyyy-MM"), _ => day.ToString("yyyy-MM-dd") };
-        var id = new Guid(_random.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16));
+        var country = big ? BigCountry : CountryCodes[1 + random.Next(CountryCodes.Length - 1)];
+        var topic = big ? BigCountryTopics[random.Next(BigCountryTopics.Length)] : Topics[random.Next(Topics.Length)];
+        var day = new DateOnly(2000, 1, 1).AddDays(random.Next(9000));
+        var statedOn = random.Next(10) switch { 0 => day.ToString("yyyy"), 1 => day.ToString("yyyy-MM"), _ => day.ToString("yyyy-MM-dd") };
+        var id = new Guid(random.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16));
         return new JsonObject
         {
             ["statementId"] = id.ToString(),
-            ["speaker"] = new JsonObject { ["name"] = $"Speaker {_random.Next(500)}", ["role"] = "Spokesperson" },
+            ["speaker"] = new JsonObject { ["name"] = $"Speaker {random.Next(500)}", ["role"] = "Spokesperson" },
             ["country"] = country,
             ["topics"] = new JsonArray(topic),
-            ["position"] = Positions[_random.Next(Positions.Length)],
+            ["position"] = Positions[random.Next(Positions.Length)],
             ["statedOn"] = statedOn,
-            ["targets"] = new JsonArray(TargetSets[_random.Next(TargetSets.Length)].Select(t => (JsonNode)t).ToArray()),
+            ["targets"] = new JsonArray(TargetSets[random.Next(TargetSets.Length)].Select(t => (JsonNode)t).ToArray()),
             ["sources"] = new JsonArray(new JsonObject
             {
                 ["publisher"] = "Synthetic Wire",
@@ -55,13 +57,36 @@ public sealed class Corpus(int seed)
     /// <summary>Writes <paramref name="count"/> statements as JSON Lines; answers the file's path.</summary>
     public static string WriteFile(int count, int seed)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"statementtracker-corpus-{count}-{seed}.jsonl");
+        var path = Path.Combine(Path.GetTempPath(), $"statementtracker-corpus-v2-{count}-{seed}.jsonl");
         if (File.Exists(path)) return path;
         var corpus = new Corpus(seed);
         using var writer = new StreamWriter(path + ".part");
         for (var i = 0; i < count; i++) writer.WriteLine(corpus.Next(i).ToJsonString());
         writer.Close();
-        File.Move(path + ".part", path);
+        File.Move(path + ".part", path, overwrite: true);
+        return path;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="lines"/> request bodies, one per line: single statements, or JSON arrays of
+    /// <paramref name="perLine"/> statements; answers the file's path (a fresh file each time).
+    /// </summary>
+    public static string WriteBodies(int lines, int perLine, int seed)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"statementtracker-bodies-{Guid.NewGuid():N}.jsonl");
+        var corpus = new Corpus(seed);
+        using var writer = new StreamWriter(path);
+        for (var i = 0; i < lines; i++)
+        {
+            if (perLine == 1)
+            {
+                writer.WriteLine(corpus.Next(i).ToJsonString());
+                continue;
+            }
+            var batch = new JsonArray();
+            for (var j = 0; j < perLine; j++) batch.Add(corpus.Next(i * perLine + j));
+            writer.WriteLine(batch.ToJsonString());
+        }
         return path;
     }
 }

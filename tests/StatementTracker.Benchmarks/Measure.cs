@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -63,10 +64,14 @@ public static class Measure
         return payloads.Count / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Requests from <paramref name="clients"/> clients, each sending the next as soon as it has its answer.</summary>
-    public static async Task<(double PerSecond, Latencies Latencies)> ClosedLoopAsync(
-        HttpClient client, int clients, TimeSpan duration, Func<int, HttpRequestMessage> request, int weight = 1)
+    /// <summary>
+    /// POSTs the lines of <paramref name="bodies"/> from <paramref name="clients"/> clients, each sending the next line
+    /// as soon as it has its answer; <paramref name="weight"/> is what one request counts for.
+    /// </summary>
+    public static async Task<LoadResult> ClosedLoopAsync(
+        HttpClient client, int clients, TimeSpan duration, string bodies, string path, string contentType, int weight = 1)
     {
+        var lines = await File.ReadAllLinesAsync(bodies);
         var latencies = new ConcurrentBag<double>();
         var errors = 0;
         long done = 0;
@@ -76,7 +81,10 @@ public static class Measure
         {
             while (clock.Elapsed < duration)
             {
-                using var message = request(Interlocked.Increment(ref next));
+                using var message = new HttpRequestMessage(HttpMethod.Post, path)
+                {
+                    Content = new StringContent(lines[Interlocked.Increment(ref next) % lines.Length], Encoding.UTF8, contentType),
+                };
                 var started = clock.Elapsed;
                 using var response = await client.SendAsync(message);
                 latencies.Add((clock.Elapsed - started).TotalMilliseconds);
@@ -84,7 +92,8 @@ public static class Measure
                 else Interlocked.Increment(ref errors);
             }
         }));
-        return (done / clock.Elapsed.TotalSeconds, new Latencies(latencies.ToArray(), errors));
+        var timed = new Latencies(latencies.ToArray(), errors);
+        return new LoadResult(done / clock.Elapsed.TotalSeconds, timed.Percentile(50), timed.Percentile(95), timed.Percentile(99), errors, "HttpClient");
     }
 
     /// <summary>A steady stream of requests (<paramref name="perSecond"/>, whatever the answers' pace), each timed.</summary>
