@@ -46,6 +46,13 @@ public static class PositionEntriesTable
         table.AddColumn<string>("speaker_role");
         table.AddColumn("targets", "text[]").NotNull();
 
+        // Vacuumed after every 10,000 new rows, whatever the table's size: dated reads count from the index
+        // alone only where the visibility map marks the pages all-visible; unvacuumed, JPN's dated summary
+        // fetched 100,000 heap rows (1.2 s instead of 60 ms). PostgreSQL's default waits for 20% more rows.
+        table.WithStorageParameter("autovacuum_vacuum_insert_threshold", 10_000);
+        table.WithStorageParameter("autovacuum_vacuum_insert_scale_factor", 0);
+        table.WithStorageParameter("autovacuum_vacuum_scale_factor", 0.02);
+
         // Every revision in history order, per country and per topic: the present view filters on
         // known_until is null, a view at an earlier instant on known_from/known_until. The country's index
         // carries what a dated summary counts and compares, so its totals are read from the index alone.

@@ -26,7 +26,7 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
         await ExecuteAsync(connection, sql, cancellation);
     }
 
-    /// <summary>Gives the shadow tables the live tables' primary keys and indexes, with the same names.</summary>
+    /// <summary>Gives the shadow tables the live tables' primary keys, indexes (with the same names) and storage parameters.</summary>
     public async Task IndexAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         var statements = new List<string>();
@@ -43,6 +43,15 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
             {
                 Parameters = { new NpgsqlParameter { Value = Live(table) } },
             };
+            await using (var options = new NpgsqlCommand("select array_to_string(reloptions, ', ') from pg_class where oid = $1::regclass", connection)
+                         {
+                             Parameters = { new NpgsqlParameter { Value = Live(table) } },
+                         })
+            {
+                // Storage parameters (autovacuum thresholds) are not copied by LIKE: they are set here, so they survive the swap.
+                if (await options.ExecuteScalarAsync(cancellation) is string { Length: > 0 } reloptions)
+                    statements.Add($"alter table {Shadow(table)} set ({reloptions})");
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
