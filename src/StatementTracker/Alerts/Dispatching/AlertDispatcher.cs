@@ -35,7 +35,7 @@ public sealed class AlertDispatcher(
     IDocumentStore store, IServiceProvider services, IOptions<AlertOptions> options, IServer server, ILogger<AlertDispatcher> logger)
     : BackgroundService
 {
-    public const int BatchSize = 100;
+    public const int BatchSize = 1000;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {

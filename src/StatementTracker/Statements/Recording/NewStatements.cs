@@ -140,9 +140,6 @@ public sealed class NewStatements(IDocumentStore store)
     {
         await using var batch = new NpgsqlBatch(connection);
         if (bulk) batch.BatchCommands.Add(new NpgsqlBatchCommand("set local statement_timeout = 0"));
-        // The service plans each execution afresh (see the connection string); these writes do the same work
-        // every time, so they keep one prepared plan, which saves its planning on every commit.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("set local plan_cache_mode = auto"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WriteGate.Bounded));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WriteGate.Pass));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WriteGate.Unbounded));
@@ -201,6 +198,11 @@ public sealed class NewStatements(IDocumentStore store)
         {
             BatchCommands =
             {
+                // The service plans each execution afresh (see the connection string), and the read above must be:
+                // a generic plan made while the tables were nearly empty went on scanning every event of a growing
+                // store (848 POSTs/s instead of 2,700). This write does the same work every time, whatever the
+                // tables hold, so it keeps one prepared plan and saves its planning on every commit.
+                new NpgsqlBatchCommand("set local plan_cache_mode = auto"),
                 new NpgsqlBatchCommand(sql)
                 {
                     Parameters =
