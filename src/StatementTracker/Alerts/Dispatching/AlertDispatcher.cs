@@ -37,6 +37,9 @@ public sealed class AlertDispatcher(
 {
     public const int BatchSize = 1000;
 
+    /// <summary>How many raised shifts one transaction marks dispatched when there is no subscription.</summary>
+    public const int UnsubscribedBatchSize = 10_000;
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var interval = TimeSpan.FromSeconds(options.Value.DispatchSeconds);
@@ -69,6 +72,22 @@ public sealed class AlertDispatcher(
         await session.BeginTransactionAsync(cancellation);
 
         var raised = RaisedShiftsTable.QualifiedName(store.Options.DatabaseSchemaName);
+        var subscriptions = await session.Query<AlertSubscription>().ToListAsync(cancellation);
+        if (subscriptions.Count == 0)
+        {
+            // Nobody to alert: the shifts are marked dispatched in bulk, without being read. After a large import
+            // the projection raises hundreds of thousands; going through them 1,000 at a time took CPU from reads.
+            var marked = await session.ScalarAsync<int>(
+                $"""
+                 with picked as (
+                   select id from {raised} where dispatched_at is null order by seq limit {UnsubscribedBatchSize}
+                   for update skip locked),
+                 marked as (update {raised} r set dispatched_at = now() from picked where r.id = picked.id returning 1)
+                 select count(*)::int from marked
+                 """, new { }, cancellation);
+            await session.SaveChangesAsync(cancellation);
+            return marked;
+        }
         var shifts = await session.ListAsync(
             $"""
              select id, country, topic, statement_id, shift_from, shift_to, stated_on, raised_at from {raised}
@@ -83,10 +102,7 @@ public sealed class AlertDispatcher(
             cancellation);
         if (shifts.Count == 0) return 0;
 
-        var subscriptions = await session.Query<AlertSubscription>().ToListAsync(cancellation);
-        var statements = subscriptions.Count == 0
-            ? new Dictionary<Guid, Statement>()
-            : (await session.LoadManyAsync<Statement>(cancellation, shifts.Select(s => s.Shift.StatementId).Distinct())).ToDictionary(s => s.Id);
+        var statements = (await session.LoadManyAsync<Statement>(cancellation, shifts.Select(s => s.Shift.StatementId).Distinct())).ToDictionary(s => s.Id);
         var baseUrl = BaseUrl();
         foreach (var (id, shift) in shifts)
         {
