@@ -45,6 +45,28 @@ public sealed class StatementImport(IDocumentStore store)
             })
             .ToArray());
 
+    /// <summary>After this many imported statements, the tables they went to are analysed at the end.</summary>
+    public const int AnalyzeAfter = 10_000;
+
+    /// <summary>
+    /// Fresh statistics for the tables a large import filled: until autovacuum's next analyse, the planner took
+    /// a store of 300,000 new events for an empty one, and the projection daemon read its next events with a
+    /// parallel hash join over every stream (catch-up 2,700 events/s instead of 8,800). Tables the connection's
+    /// role does not own are skipped (PostgreSQL warns and goes on); autovacuum analyses them later.
+    /// </summary>
+    private async Task AnalyzeAsync(CancellationToken cancellation)
+    {
+        var events = store.Options.Events.DatabaseSchemaName;
+        var documents = store.Options.FindOrResolveDocumentType(typeof(Statement)).TableName.QualifiedName;
+        var list = Statements.Listing.StatementListTable.QualifiedName(store.Options.DatabaseSchemaName);
+        await using var connection = await Infrastructure.StatementTrackerSetup.OpenForBulkWorkAsync(store, cancellation);
+        await using var command = new Npgsql.NpgsqlCommand($"analyze {events}.mt_events, {events}.mt_streams, {documents}, {list}", connection)
+        {
+            CommandTimeout = 0,
+        };
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
     /// <summary>Whether a file is gzip-compressed: its name ends in .gz.</summary>
     public static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
@@ -182,6 +204,7 @@ public sealed class StatementImport(IDocumentStore store)
         }
 
         await Task.WhenAll(ReadAsync(), GatherAsync(), LoadAsync());
+        if (report.Imported >= AnalyzeAfter) await AnalyzeAsync(cancellation);
         await rejects.FlushAsync(cancellation);
         progress(new ImportProgress(report, counted.Position, totalBytes, clock.Elapsed));
         return report;
