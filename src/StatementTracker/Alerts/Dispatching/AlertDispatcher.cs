@@ -38,23 +38,23 @@ public sealed class AlertDispatcher(
     public const int BatchSize = 1000;
 
     /// <summary>How many raised shifts one transaction marks dispatched when there is no subscription.</summary>
-    public const int UnsubscribedBatchSize = 10_000;
+    public const int UnsubscribedBatchSize = 100_000;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var interval = TimeSpan.FromSeconds(options.Value.DispatchSeconds);
         while (!stopping.IsCancellationRequested)
         {
-            var dispatched = 0;
+            var more = false;
             try
             {
-                dispatched = await DispatchAsync(stopping);
+                more = await DispatchAsync(stopping);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Could not dispatch raised shifts; trying again shortly");
             }
-            if (dispatched < BatchSize)
+            if (!more)
             {
                 try { await Task.Delay(interval, stopping); }
                 catch (OperationCanceledException) { return; }
@@ -62,8 +62,8 @@ public sealed class AlertDispatcher(
         }
     }
 
-    /// <summary>Dispatches up to <see cref="BatchSize"/> raised shifts; answers how many.</summary>
-    public async Task<int> DispatchAsync(CancellationToken cancellation)
+    /// <summary>Dispatches up to <see cref="BatchSize"/> raised shifts; answers whether more may be waiting.</summary>
+    public async Task<bool> DispatchAsync(CancellationToken cancellation)
     {
         await using var scope = services.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
@@ -86,7 +86,7 @@ public sealed class AlertDispatcher(
                  select count(*)::int from marked
                  """, new { }, cancellation);
             await session.SaveChangesAsync(cancellation);
-            return marked;
+            return marked == UnsubscribedBatchSize;
         }
         var shifts = await session.ListAsync(
             $"""
@@ -100,7 +100,7 @@ public sealed class AlertDispatcher(
                 StanceOf.Code(row.Get<string>("shift_from")), StanceOf.Code(row.Get<string>("shift_to")),
                 PartialDate.Parse(row.Get<string>("stated_on")), row.Get<Guid>("statement_id"), row.Get<DateTimeOffset>("raised_at"))),
             cancellation);
-        if (shifts.Count == 0) return 0;
+        if (shifts.Count == 0) return false;
 
         var statements = (await session.LoadManyAsync<Statement>(cancellation, shifts.Select(s => s.Shift.StatementId).Distinct())).ToDictionary(s => s.Id);
         var baseUrl = BaseUrl();
@@ -118,7 +118,7 @@ public sealed class AlertDispatcher(
         }
         session.QueueSqlCommand($"update {raised} set dispatched_at = now() where id = any(?)", shifts.Select(s => s.Id).ToArray());
         await session.SaveChangesAsync(cancellation);
-        return shifts.Count;
+        return shifts.Count == BatchSize;
     }
 
     /// <summary>One alert per shift and subscription, with the same id however often it is retried.</summary>
