@@ -10,8 +10,11 @@ public static class PositionBatchSql
 {
     public const string FunctionName = "st_apply_position_batch";
 
-    public static string Function(string schema)
+    /// <param name="subscriptionsSchema">Where the alert subscriptions are (the live schema, also for a rebuild's copy).</param>
+    public static string Function(string schema, string? subscriptionsSchema = null)
     {
+        // Marten's table for AlertSubscription documents.
+        var subscriptions = $"{subscriptionsSchema ?? schema}.mt_doc_alertsubscription";
         var entries = PositionEntriesTable.QualifiedName(schema);
         var shifts = PositionShiftsTable.QualifiedName(schema);
         var summaries = PositionSummariesTable.QualifiedName(schema);
@@ -35,6 +38,9 @@ public static class PositionBatchSql
             begin
               -- Shifts are raised once per event: a replay of events already seen (a rebuild) raises none.
               select raise_shifts and coalesce(max(through_seq), 0) < batch_seq into raising from {{raisedThrough}};
+              -- Raised shifts are for alerts: with no subscription there is nobody to alert (an import's catch-up
+              -- would otherwise raise, and then mark dispatched, hundreds of thousands).
+              raising := raising and exists (select 1 from {{subscriptions}});
               insert into {{raisedThrough}} as p (id, through_seq) values (1, batch_seq)
               on conflict (id) do update set through_seq = greatest(p.through_seq, excluded.through_seq);
 

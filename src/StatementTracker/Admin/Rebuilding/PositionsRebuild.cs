@@ -168,7 +168,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
         await ShadowTables.ExecuteAsync(connection,
             $"create table {shadowRaised} (like {RaisedShiftsTable.QualifiedName(_schema)} including all);" +
             $"create table {shadowProgress} (like {RaisedShiftsTable.ProgressName(_schema)} including all);" +
-            PositionBatchSql.Function(ShadowTables.Schema),
+            PositionBatchSql.Function(ShadowTables.Schema, subscriptionsSchema: _schema),
             cancellation);
     }
 
