@@ -33,7 +33,9 @@ public class HealthFloodTests(AppFixture app, ITestOutputHelper output)
                          $"(without probes {quiet[(int)Math.Ceiling(quiet.Length * 0.99) - 1]:F0} ms), {checks} checks run");
 
         answers.ShouldAllBe(a => (int)a.StatusCode == 200 || (int)a.StatusCode == 503);
-        p99.ShouldBeLessThan(200);
+        // A stall, writes queueing for connections the probes hold, waits out the pool (3 s) or fails the write;
+        // on two noisy cores the p99 of 240 writes beside 2,000 probes has reached 212 ms with nothing wrong.
+        p99.ShouldBeLessThan(1000);
         // Two checks (database, projections), each at most once per interval, plus the one running at the start.
         checks.ShouldBeLessThanOrEqualTo(2 * ((int)(elapsed.TotalSeconds / 2) + 2));
         DatabaseFailures.PoolsCleared.ShouldBe(clearedBefore);
