@@ -52,18 +52,15 @@ var batchBodies = Corpus.WriteBodies((int)phase.TotalSeconds * 20, perLine: 1000
 // under load (single POSTs in the first 5 s after start ran at about half the later rate).
 var warmUp = TimeSpan.FromSeconds(5);
 var warmUpBodies = Corpus.WriteBodies((int)warmUp.TotalSeconds * 20_000, perLine: 1, seed: 5);
-_ = Wrk.IsInstalled
-    ? await Wrk.PostAsync(new Uri(ingestNode.BaseAddress, "/statements"), TestKeys.Editor, "application/json", warmUpBodies, Clients, warmUp)
-    : await Measure.ClosedLoopAsync(ingest, Clients, warmUp, warmUpBodies, "/statements", "application/json");
+Task<LoadResult> Post(string path, string bodies, int clients, TimeSpan duration, int weight = 1) => Wrk.IsInstalled
+    ? Wrk.PostAsync(new Uri(ingestNode.BaseAddress, path), TestKeys.Editor, "application/json", bodies, clients, duration, weight)
+    : Measure.ClosedLoopAsync(ingest, clients, duration, bodies, path, "application/json", weight);
+await Post("/statements", warmUpBodies, Clients, warmUp);
 File.Delete(warmUpBodies);
-var (single, singlePeak) = await Measure.WatchingMemoryAsync(ingestNode, () => Wrk.IsInstalled
-    ? Wrk.PostAsync(new Uri(ingestNode.BaseAddress, "/statements"), TestKeys.Editor, "application/json", singleBodies, Clients, phase)
-    : Measure.ClosedLoopAsync(ingest, Clients, phase, singleBodies, "/statements", "application/json"));
+var (single, singlePeak) = await Measure.WatchingMemoryAsync(ingestNode, () => Post("/statements", singleBodies, Clients, phase));
 Row("ingest", $"single POST /statements, {Clients} clients, after {warmUp.TotalSeconds:N0} s of warm-up", Rate(single.PerSecond),
     $"p50 {Ms(single.P50)} ms, p95 {Ms(single.P95)} ms, p99 {Ms(single.P99)} ms, {single.Errors} errors ({single.Client})");
-var (batch, batchPeak) = await Measure.WatchingMemoryAsync(ingestNode, () => Wrk.IsInstalled
-    ? Wrk.PostAsync(new Uri(ingestNode.BaseAddress, "/statements/batch"), TestKeys.Editor, "application/json", batchBodies, 4, phase, weight: 1000)
-    : Measure.ClosedLoopAsync(ingest, 4, phase, batchBodies, "/statements/batch", "application/json", weight: 1000));
+var (batch, batchPeak) = await Measure.WatchingMemoryAsync(ingestNode, () => Post("/statements/batch", batchBodies, 4, phase, weight: 1000));
 Row("ingest", "POST /statements/batch of 1,000, 4 clients", Rate(batch.PerSecond),
     $"per batch p50 {Ms(batch.P50)} ms, p99 {Ms(batch.P99)} ms, {batch.Errors} errors ({batch.Client})");
 File.Delete(singleBodies);

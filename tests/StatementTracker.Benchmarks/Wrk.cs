@@ -19,12 +19,10 @@ public static class Wrk
 
     private const string Script =
         """
-        local threads = {}
         local counter = 0
         function setup(thread)
           thread:set("id", counter)
           counter = counter + 1
-          table.insert(threads, thread)
         end
         function init(args)
           local count = tonumber(args[2])
