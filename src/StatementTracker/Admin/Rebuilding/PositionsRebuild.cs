@@ -10,14 +10,15 @@ namespace StatementTracker.Admin.Rebuilding;
 /// Rebuilds the position tables without downtime. Every statement's rows are worked out from its own events
 /// (<see cref="PositionBatch"/>, the projection's own fold) and copied into shadow tables; the shifts and
 /// summaries are then computed over them in SQL; events recorded meanwhile are applied by the projection's
-/// SQL function. To finish, the live agent stops, the live tables and the shadow ones take in the last events
-/// (the live ones raising any shift, as the agent would have), and the shadow tables replace the live ones in
-/// one transaction that also sets the projection's progress; the agent then goes on from there.
-/// Reads answer from the live tables throughout.
+/// SQL function. To finish, the live agent stops, the shadow tables take in the last events (and the live ones
+/// too while someone subscribes to alerts, raising any shift as the agent would have), and the shadow tables
+/// replace the live ones in one transaction that also sets the projection's progress; the agent then goes on from
+/// there. Reads answer from the live tables throughout. With <c>pauseLiveFirst</c> (a bulk catch-up of a
+/// projection far behind) the agent stops from the start instead of spending the rebuild's time on the backlog.
 /// </summary>
-public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) : IShadowRebuild
+public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, bool pauseLiveFirst = false) : IShadowRebuild
 {
-    private const int CopyBatch = 20_000;
+    private const int CopyBatch = 10_000;
 
     /// <summary>How far behind the store the shadow tables may be when the live agent is stopped to finish.</summary>
     private const long FinishWithin = 5_000;
@@ -29,6 +30,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
         var events = new StoredEvents(store);
         var shadow = new ShadowTables(_schema, [PositionSummariesTable.TableName, PositionEntriesTable.TableName, PositionShiftsTable.TableName]);
         await using var connection = await OpenAsync(cancellation);
+        Uri? agent = pauseLiveFirst ? await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation) : null;
         try
         {
             var built = await events.SafeHighWaterMarkAsync(connection, cancellation);
@@ -45,47 +47,60 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
             }
 
             progress(new RebuildProgress("switching", built, built));
-            var agent = await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation);
-            try
+            agent ??= await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation);
+            var last = await events.SafeHighWaterMarkAsync(connection, cancellation);
+            // The live tables are dropped in the swap: their last events matter only for the shifts they raise for alerts.
+            if (await AnyoneSubscribesAsync(connection, cancellation))
             {
-                var head = await events.SafeHighWaterMarkAsync(connection, cancellation);
                 var applied = await live.ProgressAsync(connection, PositionHistoryProjection.ProjectionName, cancellation);
-                await ApplyAsync(connection, events, _schema, applied, head, raiseShifts: true, cancellation);
-                await ApplyAsync(connection, events, ShadowTables.Schema, built, head, raiseShifts: false, cancellation);
-                await shadow.SwapAsync(connection,
-                    () => live.SetProgressAsync(connection, PositionHistoryProjection.ProjectionName, head, cancellation), cancellation);
-                progress(new RebuildProgress("completed", head, head));
+                await ApplyAsync(connection, events, _schema, applied, last, raiseShifts: true, cancellation);
             }
-            finally
-            {
-                await live.ResumeAsync(agent);
-            }
+            await ApplyAsync(connection, events, ShadowTables.Schema, built, last, raiseShifts: false, cancellation);
+            await shadow.SwapAsync(connection,
+                () => live.SetProgressAsync(connection, PositionHistoryProjection.ProjectionName, last, cancellation), cancellation);
+            progress(new RebuildProgress("completed", last, last));
         }
         finally
         {
+            if (agent is not null) await live.ResumeAsync(agent);
             await shadow.DropAsync(connection, CancellationToken.None);
         }
     }
 
-    /// <summary>Every position row there is, stream by stream, copied in; then the keys, the present shifts and the summaries.</summary>
+    private async Task<bool> AnyoneSubscribesAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"select exists (select 1 from {_schema}.mt_doc_alertsubscription)", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    /// <summary>
+    /// Every position row there is, stream by stream, copied in (a chunk copied on a second connection while the
+    /// next is folded); then the keys, the present shifts and the summaries, whose tables are indexed once filled.
+    /// </summary>
     private async Task BuildAsync(
         NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, long through, Action<RebuildProgress> progress, CancellationToken cancellation)
     {
-        var rows = new List<PositionBatch.Row>(CopyBatch);
-        long processed = 0;
-        await foreach (var stream in events.StreamsAsync(connection, through, cancellation))
+        var entries = shadow.Shadow(PositionEntriesTable.TableName);
+        await using (var copy = new BackgroundCopy<PositionBatch.Row>(await OpenAsync(cancellation), (c, rows, ct) => CopyAsync(c, entries, rows, ct)))
         {
-            rows.AddRange(PositionBatch.From(stream).Rows);
-            processed += stream.Count;
-            if (rows.Count < CopyBatch) continue;
-            await CopyAsync(connection, shadow.Shadow(PositionEntriesTable.TableName), rows, cancellation);
-            rows.Clear();
-            progress(new RebuildProgress("building", processed, through));
+            var rows = new List<PositionBatch.Row>(CopyBatch);
+            long processed = 0;
+            await foreach (var stream in events.AllStreamsAsync(connection, through, cancellation))
+            {
+                rows.AddRange(PositionBatch.From(stream).Rows);
+                processed += stream.Count;
+                if (rows.Count < CopyBatch) continue;
+                await copy.SendAsync(rows, cancellation);
+                rows = new List<PositionBatch.Row>(CopyBatch);
+                progress(new RebuildProgress("building", processed, through));
+            }
+            await copy.SendAsync(rows, cancellation);
+            await copy.FlushAsync();
+            progress(new RebuildProgress("indexing", processed, through));
         }
-        await CopyAsync(connection, shadow.Shadow(PositionEntriesTable.TableName), rows, cancellation);
-        progress(new RebuildProgress("indexing", processed, through));
-        await shadow.IndexAsync(connection, cancellation);
+        await shadow.IndexAsync(connection, [PositionEntriesTable.TableName], cancellation);
         await ShadowTables.ExecuteAsync(connection, FinishSql(shadow), cancellation);
+        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName, PositionSummariesTable.TableName], cancellation);
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PositionBatch.Row> rows, CancellationToken cancellation)
@@ -132,7 +147,9 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
         var entries = shadow.Shadow(PositionEntriesTable.TableName);
         var summaries = shadow.Shadow(PositionSummariesTable.TableName);
         var shifts = shadow.Shadow(PositionShiftsTable.TableName);
+        // The sorts over every row fit in memory instead of spilling to disk (this connection's transaction only).
         return $"""
+            set local work_mem = '256MB';
             insert into {shifts} (statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, shift_from)
             select statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, previous
             from (
@@ -140,19 +157,19 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live) 
                 lag(stance) over (partition by country, topic order by stated_from, stated_precision, recorded_seq) as previous
               from {entries} where known_until is null and substantive) s
             where previous <> stance;
-            analyze {shifts};
 
             insert into {summaries} (country, topic, history_total, shifts_total, current_statement_id, current_revision,
               current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
-            select t.country, t.topic, t.history_total, t.shifts_total, c.statement_id, c.revision,
+            select t.country, t.topic, t.history_total, coalesce(n.shifts_total, 0), c.statement_id, c.revision,
               c.stance, c.family, c.substantive, c.targets, l.statement_id, l.revision
-            from (select country, topic, count(*)::int as history_total,
-                    (select count(*) from {shifts} x where x.country = e.country and x.topic = e.topic)::int as shifts_total
-                  from {entries} e where known_until is null group by country, topic) t
+            from (select country, topic, count(*)::int as history_total
+                  from {entries} where known_until is null group by country, topic) t
             join (select distinct on (country, topic) country, topic, statement_id, revision, stance, family, substantive, targets
                   from {entries} where known_until is null
                   order by country, topic, substantive desc, stated_from desc, stated_precision desc, recorded_seq desc) c
               on c.country = t.country and c.topic = t.topic
+            left join (select country, topic, count(*)::int as shifts_total from {shifts} group by country, topic) n
+              on n.country = t.country and n.topic = t.topic
             left join (select distinct on (country, topic) country, topic, statement_id, revision
                        from {shifts}
                        order by country, topic, stated_from desc, stated_precision desc, recorded_seq desc) l

@@ -27,10 +27,13 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
     }
 
     /// <summary>Gives the shadow tables the live tables' primary keys, indexes (with the same names) and storage parameters.</summary>
-    public async Task IndexAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    public Task IndexAsync(NpgsqlConnection connection, CancellationToken cancellation) => IndexAsync(connection, tables, cancellation);
+
+    /// <summary>Gives these shadow tables (of <see cref="ShadowTables"/>'s own) the live tables' keys, indexes and storage parameters.</summary>
+    public async Task IndexAsync(NpgsqlConnection connection, IReadOnlyList<string> some, CancellationToken cancellation)
     {
         var statements = new List<string>();
-        foreach (var table in tables)
+        foreach (var table in some)
         {
             await using var command = new NpgsqlCommand(
                 """
@@ -60,10 +63,11 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
                     : reader.GetString(2).Replace($" ON {Live(table)} ", $" ON {Shadow(table)} ", StringComparison.Ordinal));
             }
         }
-        foreach (var statement in statements) await ExecuteAsync(connection, statement, cancellation);
+        // Index builds sort in memory rather than on disk (each statement's own transaction only).
+        foreach (var statement in statements) await ExecuteAsync(connection, $"set local maintenance_work_mem = '256MB'; {statement}", cancellation);
         // Vacuumed, not only analysed: the visibility map lets reads answer from an index alone (index-only scans)
         // from the swap on, instead of after autovacuum's next pass. VACUUM runs one table per command.
-        foreach (var table in tables) await ExecuteAsync(connection, $"vacuum (analyze) {Shadow(table)}", cancellation);
+        foreach (var table in some) await ExecuteAsync(connection, $"vacuum (analyze) {Shadow(table)}", cancellation);
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             await shadow.CreateAsync(connection, cancellation);
             long processed = 0;
             var streams = new List<IReadOnlyList<IEvent>>(CopyBatch);
-            await foreach (var stream in events.StreamsAsync(connection, built, cancellation))
+            await foreach (var stream in events.AllStreamsAsync(connection, built, cancellation))
             {
                 streams.Add(stream);
                 processed += stream.Count;

@@ -16,6 +16,7 @@ public sealed class StoredEvents(IDocumentStore store)
     public const int PageSize = 20_000;
 
     private readonly string _events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+    private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
 
     /// <summary>The sequence up to which every event is committed: the async daemon's high-water mark.</summary>
     public async Task<long> SafeHighWaterMarkAsync(NpgsqlConnection connection, CancellationToken cancellation)
@@ -26,7 +27,7 @@ public sealed class StoredEvents(IDocumentStore store)
         return (long)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
-    /// <summary>Every stream with its events up to <paramref name="throughSequence"/>, in stream id order.</summary>
+    /// <summary>Every stream with its events up to <paramref name="throughSequence"/>, in stream id order (slower than <see cref="AllStreamsAsync"/>).</summary>
     public async IAsyncEnumerable<IReadOnlyList<IEvent>> StreamsAsync(
         NpgsqlConnection connection, long throughSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
@@ -48,6 +49,36 @@ public sealed class StoredEvents(IDocumentStore store)
             if (page.Count < PageSize) yield break;
             after = complete[^1].StreamId;
         }
+    }
+
+    /// <summary>
+    /// Every stream with its events up to <paramref name="throughSequence"/>, in no set order, for building a read
+    /// model from nothing: streams of one event (most statements are never corrected) come as the events are
+    /// stored, read in sequence order, which walks the table instead of hopping through it by stream id; the
+    /// streams of several events follow, whole.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<IEvent>> AllStreamsAsync(
+        NpgsqlConnection connection, long throughSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        // Read after the high-water mark was taken, so every stream's version counts its events up to it.
+        var longer = await StreamsLongerThanOneEventAsync(connection, cancellation);
+        await foreach (var page in RangeAsync(connection, 0, throughSequence, cancellation))
+        {
+            foreach (var e in page)
+                if (e.Version == 1 && !longer.Contains(e.StreamId)) yield return [e];
+        }
+        foreach (var ids in longer.Chunk(PageSize / 4))
+            foreach (var stream in await StreamsAsync(connection, ids, throughSequence, cancellation))
+                yield return stream;
+    }
+
+    private async Task<HashSet<Guid>> StreamsLongerThanOneEventAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"select id from {_streams} where version > 1", connection);
+        var ids = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetGuid(0));
+        return ids;
     }
 
     /// <summary>The statement events after <paramref name="afterSequence"/> up to <paramref name="throughSequence"/>, in order, a page at a time.</summary>
