@@ -43,7 +43,11 @@ public sealed class ProjectionRebuilds(
         store.Options.Events.Projections().Select(p => (p.Name, p.Lifecycle)).ToArray();
 
     /// <summary>Starts rebuilding <paramref name="name"/> unless a rebuild of it runs already.</summary>
-    public async Task<bool> TryStartAsync(string name, string requestedBy, CancellationToken cancellation)
+    /// <param name="pauseLiveFirst">
+    /// Whether the live agent stops for the whole rebuild, not only to switch: for a projection far behind, whose
+    /// agent would spend the rebuild's time on work the rebuild replaces.
+    /// </param>
+    public async Task<bool> TryStartAsync(string name, string requestedBy, CancellationToken cancellation, bool pauseLiveFirst = false)
     {
         await using var connection = await OpenAsync(cancellation);
         await using var claim = new NpgsqlCommand(
@@ -62,7 +66,7 @@ public sealed class ProjectionRebuilds(
         claim.Parameters.Add(new NpgsqlParameter { Value = StaleAfter });
         if (await claim.ExecuteScalarAsync(cancellation) is null) return false;
 
-        _ = Task.Run(() => RunAsync(name, lifetime.ApplicationStopping), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(name, pauseLiveFirst, lifetime.ApplicationStopping), CancellationToken.None);
         return true;
     }
 
@@ -94,7 +98,7 @@ public sealed class ProjectionRebuilds(
         return records;
     }
 
-    private async Task RunAsync(string name, CancellationToken stopping)
+    private async Task RunAsync(string name, bool pauseLiveFirst, CancellationToken stopping)
     {
         using var heartbeats = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var heartbeat = BeatAsync(name, heartbeats.Token);
@@ -103,7 +107,7 @@ public sealed class ProjectionRebuilds(
         try
         {
             logger.LogInformation("Rebuilding projection {Projection}", name);
-            await RebuildAsync(name, stopping);
+            await RebuildAsync(name, pauseLiveFirst, stopping);
             logger.LogInformation("Rebuilt projection {Projection}", name);
         }
         catch (Exception ex)
@@ -121,17 +125,17 @@ public sealed class ProjectionRebuilds(
     }
 
     /// <summary>The rebuild of a projection's read models: the statement documents and the list are rebuilt together.</summary>
-    private IShadowRebuild RebuildOf(string name) => name == Positions.PositionHistoryProjection.ProjectionName
-        ? new PositionsRebuild(store, new LiveProjection(store, runtime, agents))
+    private IShadowRebuild RebuildOf(string name, bool pauseLiveFirst) => name == Positions.PositionHistoryProjection.ProjectionName
+        ? new PositionsRebuild(store, new LiveProjection(store, runtime, agents), pauseLiveFirst)
         : new StatementsRebuild(store);
 
-    private async Task RebuildAsync(string name, CancellationToken stopping)
+    private async Task RebuildAsync(string name, bool pauseLiveFirst, CancellationToken stopping)
     {
         await OneAtATime.WaitAsync(stopping);
         try
         {
             var lastReported = DateTime.MinValue;
-            await RebuildOf(name).RunAsync(progress =>
+            await RebuildOf(name, pauseLiveFirst).RunAsync(progress =>
             {
                 // Progress is recorded at most once a second; the end always.
                 if (DateTime.UtcNow - lastReported < TimeSpan.FromSeconds(1) && progress.Phase != "completed") return;

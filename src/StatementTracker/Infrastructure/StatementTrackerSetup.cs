@@ -48,7 +48,7 @@ public static class StatementTrackerSetup
         if (autoCreate != AutoCreate.None) marten.ApplyAllDatabaseChangesOnStartup();
 
         services.AddStatements(configuration);
-        services.AddAdmin();
+        services.AddAdmin(configuration);
         services.AddAlerts(configuration);
         services.AddSecurity(configuration);
         services.AddWolverineHttp();

@@ -172,3 +172,18 @@ public sealed class ProjectionLagCollection : ICollectionFixture<ProjectionLagFi
 {
     public const string Name = "projection-lag";
 }
+
+/// <summary>A host that catches its projections up by a rebuild once they are a few hundred events behind, looking often.</summary>
+public sealed class BulkCatchUpFixture(TestDatabase database) : AppFixture(database)
+{
+    public const int BulkCatchUpAfter = 300;
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
+        [new("Projections:BulkCatchUpAfter", BulkCatchUpAfter.ToString()), new("Projections:CheckSeconds", "0.2")];
+}
+
+[CollectionDefinition(Name)]
+public sealed class BulkCatchUpCollection : ICollectionFixture<BulkCatchUpFixture>
+{
+    public const string Name = "bulk-catch-up";
+}
