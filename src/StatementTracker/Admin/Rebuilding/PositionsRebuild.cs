@@ -18,7 +18,7 @@ namespace StatementTracker.Admin.Rebuilding;
 /// </summary>
 public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, bool pauseLiveFirst = false) : IShadowRebuild
 {
-    private const int CopyBatch = 10_000;
+    private const int ProgressEvery = 10_000;
 
     /// <summary>How far behind the store the shadow tables may be when the live agent is stopped to finish.</summary>
     private const long FinishWithin = 5_000;
@@ -74,28 +74,23 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
     }
 
     /// <summary>
-    /// Every position row there is, stream by stream, copied in (a chunk copied on a second connection while the
-    /// next is folded); then the keys, the present shifts and the summaries, whose tables are indexed once filled.
+    /// Every position row there is, stream by stream, copied in (by one COPY on a second connection, while the
+    /// next streams are read and folded); then the keys, the present shifts and the summaries, whose tables are
+    /// indexed once filled.
     /// </summary>
     private async Task BuildAsync(
         NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, long through, Action<RebuildProgress> progress, CancellationToken cancellation)
     {
-        var entries = shadow.Shadow(PositionEntriesTable.TableName);
-        await using (var copy = new BackgroundCopy<PositionBatch.Row>(await OpenAsync(cancellation), (c, rows, ct) => CopyAsync(c, entries, rows, ct)))
+        await using (var copy = new StreamingCopy<PositionBatch.Row>(await OpenAsync(cancellation), CopySql(shadow.Shadow(PositionEntriesTable.TableName)), WriteRow, cancellation))
         {
-            var rows = new List<PositionBatch.Row>(CopyBatch);
             long processed = 0;
             await foreach (var stream in events.AllStreamsAsync(connection, through, cancellation))
             {
-                rows.AddRange(PositionBatch.From(stream).Rows);
+                foreach (var row in PositionBatch.From(stream).Rows) await copy.AddAsync(row, cancellation);
                 processed += stream.Count;
-                if (rows.Count < CopyBatch) continue;
-                await copy.SendAsync(rows, cancellation);
-                rows = new List<PositionBatch.Row>(CopyBatch);
-                progress(new RebuildProgress("building", processed, through));
+                if (processed % ProgressEvery < stream.Count) progress(new RebuildProgress("building", processed, through));
             }
-            await copy.SendAsync(rows, cancellation);
-            await copy.FlushAsync();
+            await copy.CompleteAsync(cancellation);
             progress(new RebuildProgress("indexing", processed, through));
         }
         await shadow.IndexAsync(connection, [PositionEntriesTable.TableName], cancellation);
@@ -103,42 +98,37 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         await shadow.IndexAsync(connection, [PositionShiftsTable.TableName, PositionSummariesTable.TableName], cancellation);
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PositionBatch.Row> rows, CancellationToken cancellation)
+    private static string CopySql(string table) =>
+        $"""
+         copy {table} (statement_id, topic, revision, country, known_from, known_until, recorded_seq, stated_from, stated_to,
+           stated_precision, stated_on, stance, family, substantive, stance_inferred, position, speaker_name, speaker_role, targets)
+         from stdin (format binary)
+         """;
+
+    private static void WriteRow(NpgsqlBinaryImporter copy, PositionBatch.Row row)
     {
-        if (rows.Count == 0) return;
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"""
-             copy {table} (statement_id, topic, revision, country, known_from, known_until, recorded_seq, stated_from, stated_to,
-               stated_precision, stated_on, stance, family, substantive, stance_inferred, position, speaker_name, speaker_role, targets)
-             from stdin (format binary)
-             """, cancellation);
-        foreach (var row in rows)
-        {
-            var stance = row.Content.EffectiveStance;
-            await copy.StartRowAsync(cancellation);
-            await copy.WriteAsync(row.StatementId, NpgsqlDbType.Uuid, cancellation);
-            await copy.WriteAsync(row.Topic, NpgsqlDbType.Text, cancellation);
-            await copy.WriteAsync(row.Revision, NpgsqlDbType.Bigint, cancellation);
-            await copy.WriteAsync(row.Country, NpgsqlDbType.Text, cancellation);
-            await copy.WriteAsync(row.KnownFrom, NpgsqlDbType.TimestampTz, cancellation);
-            if (row.KnownUntil is { } until) await copy.WriteAsync(until, NpgsqlDbType.TimestampTz, cancellation);
-            else await copy.WriteNullAsync(cancellation);
-            await copy.WriteAsync(row.RecordedSeq!.Value, NpgsqlDbType.Bigint, cancellation);
-            await copy.WriteAsync(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date, cancellation);
-            await copy.WriteAsync(row.Content.StatedOn.LastDay, NpgsqlDbType.Date, cancellation);
-            await copy.WriteAsync((short)row.Content.StatedOn.Precision, NpgsqlDbType.Smallint, cancellation);
-            await copy.WriteAsync(row.Content.StatedOn.ToString(), NpgsqlDbType.Text, cancellation);
-            await copy.WriteAsync(stance, NpgsqlDbType.Text, cancellation);
-            await copy.WriteAsync(Vocabulary.StanceFamilies.Of(stance), NpgsqlDbType.Text, cancellation);
-            await copy.WriteAsync(Vocabulary.StanceFamilies.IsSubstantive(stance), NpgsqlDbType.Boolean, cancellation);
-            await copy.WriteAsync(row.Content.StanceInferred, NpgsqlDbType.Boolean, cancellation);
-            await copy.WriteAsync(row.Content.Position, NpgsqlDbType.Text, cancellation);
-            await copy.WriteAsync(row.Content.Speaker.Name, NpgsqlDbType.Text, cancellation);
-            if (row.Content.Speaker.Role is { } role) await copy.WriteAsync(role, NpgsqlDbType.Text, cancellation);
-            else await copy.WriteNullAsync(cancellation);
-            await copy.WriteAsync(Targets.Canonical(row.Content.Targets).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellation);
-        }
-        await copy.CompleteAsync(cancellation);
+        var stance = row.Content.EffectiveStance;
+        copy.Write(row.StatementId, NpgsqlDbType.Uuid);
+        copy.Write(row.Topic, NpgsqlDbType.Text);
+        copy.Write(row.Revision, NpgsqlDbType.Bigint);
+        copy.Write(row.Country, NpgsqlDbType.Text);
+        copy.Write(row.KnownFrom, NpgsqlDbType.TimestampTz);
+        if (row.KnownUntil is { } until) copy.Write(until, NpgsqlDbType.TimestampTz);
+        else copy.WriteNull();
+        copy.Write(row.RecordedSeq!.Value, NpgsqlDbType.Bigint);
+        copy.Write(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date);
+        copy.Write(row.Content.StatedOn.LastDay, NpgsqlDbType.Date);
+        copy.Write((short)row.Content.StatedOn.Precision, NpgsqlDbType.Smallint);
+        copy.Write(row.Content.StatedOn.ToString(), NpgsqlDbType.Text);
+        copy.Write(stance, NpgsqlDbType.Text);
+        copy.Write(Vocabulary.StanceFamilies.Of(stance), NpgsqlDbType.Text);
+        copy.Write(Vocabulary.StanceFamilies.IsSubstantive(stance), NpgsqlDbType.Boolean);
+        copy.Write(row.Content.StanceInferred, NpgsqlDbType.Boolean);
+        copy.Write(row.Content.Position, NpgsqlDbType.Text);
+        copy.Write(row.Content.Speaker.Name, NpgsqlDbType.Text);
+        if (row.Content.Speaker.Role is { } role) copy.Write(role, NpgsqlDbType.Text);
+        else copy.WriteNull();
+        copy.Write(Targets.Canonical(row.Content.Targets).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
     }
 
     /// <summary>The present shifts (each present substantive row whose stance differs from the previous one) and a summary per country and topic.</summary>

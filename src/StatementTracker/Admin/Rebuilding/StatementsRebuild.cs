@@ -11,13 +11,15 @@ namespace StatementTracker.Admin.Rebuilding;
 /// <summary>
 /// Rebuilds the statement documents and the statement list without downtime: each statement's document is
 /// folded from its events by the same pure <see cref="Statement"/> Apply methods the inline snapshot uses, and
-/// its list row by <see cref="StatementListProjection.Fold"/>; both are copied into shadow tables, statements
+/// its list row by <see cref="StatementListProjection.Fold"/>; both are copied into shadow tables (each by one
+/// COPY on a connection of its own while the next statements are read and folded), statements
 /// changed meanwhile are folded again, and to finish, with the write gate closed (writers wait), the last
 /// changes are folded in and the shadow tables replace the live ones in one transaction.
 /// </summary>
 public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
 {
     private const int CopyBatch = 10_000;
+    private const int ProgressEvery = 10_000;
     private const long FinishWithin = 5_000;
 
     private readonly string _schema = store.Options.DatabaseSchemaName;
@@ -33,17 +35,22 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             var built = await events.SafeHighWaterMarkAsync(connection, cancellation);
             await shadow.CreateAsync(connection, cancellation);
             long processed = 0;
-            var streams = new List<IReadOnlyList<IEvent>>(CopyBatch);
-            await foreach (var stream in events.AllStreamsAsync(connection, built, cancellation))
+            var serializer = store.Options.Serializer();
+            await using (var documents = new StreamingCopy<Statement>(
+                             await store.OpenForBulkWorkAsync(cancellation), DocumentsCopy(shadow), (copy, statement) => WriteDocument(copy, statement, serializer), cancellation))
+            await using (var list = new StreamingCopy<StatementListProjection.Row>(
+                             await store.OpenForBulkWorkAsync(cancellation), ListCopy(shadow), WriteListRow, cancellation))
             {
-                streams.Add(stream);
-                processed += stream.Count;
-                if (streams.Count < CopyBatch) continue;
-                await CopyAsync(connection, shadow, streams, cancellation);
-                streams.Clear();
-                progress(new RebuildProgress("building", processed, built));
+                await foreach (var stream in events.AllStreamsAsync(connection, built, cancellation))
+                {
+                    await documents.AddAsync(Fold(stream), cancellation);
+                    foreach (var row in StatementListProjection.Fold(stream)) await list.AddAsync(row, cancellation);
+                    processed += stream.Count;
+                    if (processed % ProgressEvery < stream.Count) progress(new RebuildProgress("building", processed, built));
+                }
+                await documents.CompleteAsync(cancellation);
+                await list.CompleteAsync(cancellation);
             }
-            await CopyAsync(connection, shadow, streams, cancellation);
             progress(new RebuildProgress("indexing", processed, built));
             await shadow.IndexAsync(connection, cancellation);
 
@@ -90,38 +97,50 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
     {
         if (streams.Count == 0) return;
         var serializer = store.Options.Serializer();
-        await using (var documents = await connection.BeginBinaryImportAsync(
-            $"copy {shadow.Shadow(_documents)} (id, data, mt_last_modified, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation))
+        await using (var documents = await connection.BeginBinaryImportAsync(DocumentsCopy(shadow), cancellation))
         {
             foreach (var stream in streams)
             {
-                var statement = Fold(stream);
                 await documents.StartRowAsync(cancellation);
-                await documents.WriteAsync(statement.Id, NpgsqlDbType.Uuid, cancellation);
-                await documents.WriteAsync(serializer.ToJson(statement), NpgsqlDbType.Jsonb, cancellation);
-                await documents.WriteAsync(statement.LastChangedAt, NpgsqlDbType.TimestampTz, cancellation);
-                await documents.WriteAsync(typeof(Statement).FullName!, NpgsqlDbType.Varchar, cancellation);
-                await documents.WriteAsync(statement.Version, NpgsqlDbType.Bigint, cancellation);
+                WriteDocument(documents, Fold(stream), serializer);
             }
             await documents.CompleteAsync(cancellation);
         }
 
-        await using var list = await connection.BeginBinaryImportAsync(
-            $"copy {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset) from stdin (format binary)",
-            cancellation);
+        await using var list = await connection.BeginBinaryImportAsync(ListCopy(shadow), cancellation);
         foreach (var row in streams.SelectMany(StatementListProjection.Fold))
         {
             await list.StartRowAsync(cancellation);
-            await list.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellation);
-            await list.WriteAsync(row.Content!.Country, NpgsqlDbType.Text, cancellation);
-            await list.WriteAsync(row.Content.Topics.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellation);
-            await list.WriteAsync(row.Status ?? StatementStatus.Recorded, NpgsqlDbType.Text, cancellation);
-            await list.WriteAsync(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date, cancellation);
-            await list.WriteAsync(row.RecordedSeq, NpgsqlDbType.Bigint, cancellation);
-            await list.WriteAsync(row.Content.Speaker.Name, NpgsqlDbType.Text, cancellation);
-            await list.WriteAsync(row.Dataset, NpgsqlDbType.Text, cancellation);
+            WriteListRow(list, row);
         }
         await list.CompleteAsync(cancellation);
+    }
+
+    private string DocumentsCopy(ShadowTables shadow) =>
+        $"copy {shadow.Shadow(_documents)} (id, data, mt_last_modified, mt_dotnet_type, mt_version) from stdin (format binary)";
+
+    private static string ListCopy(ShadowTables shadow) =>
+        $"copy {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset) from stdin (format binary)";
+
+    private static void WriteDocument(NpgsqlBinaryImporter copy, Statement statement, ISerializer serializer)
+    {
+        copy.Write(statement.Id, NpgsqlDbType.Uuid);
+        copy.Write(serializer.ToJson(statement), NpgsqlDbType.Jsonb);
+        copy.Write(statement.LastChangedAt, NpgsqlDbType.TimestampTz);
+        copy.Write(typeof(Statement).FullName!, NpgsqlDbType.Varchar);
+        copy.Write(statement.Version, NpgsqlDbType.Bigint);
+    }
+
+    private static void WriteListRow(NpgsqlBinaryImporter copy, StatementListProjection.Row row)
+    {
+        copy.Write(row.Id, NpgsqlDbType.Uuid);
+        copy.Write(row.Content!.Country, NpgsqlDbType.Text);
+        copy.Write(row.Content.Topics.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        copy.Write(row.Status ?? StatementStatus.Recorded, NpgsqlDbType.Text);
+        copy.Write(row.Content.StatedOn.FirstDay, NpgsqlDbType.Date);
+        copy.Write(row.RecordedSeq, NpgsqlDbType.Bigint);
+        copy.Write(row.Content.Speaker.Name, NpgsqlDbType.Text);
+        copy.Write(row.Dataset, NpgsqlDbType.Text);
     }
 
     /// <summary>A statement as its events leave it: the same Create and Apply the inline snapshot runs.</summary>
