@@ -135,8 +135,15 @@ public sealed class ProjectionRebuilds(
         try
         {
             var lastReported = DateTime.MinValue;
+            var (phase, clock) = ("", System.Diagnostics.Stopwatch.StartNew());
             await RebuildOf(name, pauseLiveFirst).RunAsync(progress =>
             {
+                if (progress.Phase != phase)
+                {
+                    logger.LogInformation("Rebuilding {Projection}: {Phase} at {Seconds:F1} s, {Processed} of {Total} events",
+                        name, progress.Phase, clock.Elapsed.TotalSeconds, progress.Processed, progress.Total);
+                    phase = progress.Phase;
+                }
                 // Progress is recorded at most once a second; the end always.
                 if (DateTime.UtcNow - lastReported < TimeSpan.FromSeconds(1) && progress.Phase != "completed") return;
                 lastReported = DateTime.UtcNow;
