@@ -27,6 +27,9 @@ public sealed class BulkCatchUp(
         var interval = TimeSpan.FromSeconds(options.Value.CheckSeconds);
         while (!stopping.IsCancellationRequested)
         {
+            // First wait, so that the node has started its agents before one is paused.
+            try { await Task.Delay(interval, stopping); }
+            catch (OperationCanceledException) { return; }
             try
             {
                 await CheckAsync(stopping);
@@ -39,8 +42,6 @@ public sealed class BulkCatchUp(
             {
                 logger.LogWarning(ex, "Could not see how far behind the projections are");
             }
-            try { await Task.Delay(interval, stopping); }
-            catch (OperationCanceledException) { return; }
         }
     }
 

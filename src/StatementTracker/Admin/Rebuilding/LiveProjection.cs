@@ -35,6 +35,13 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
         return agent;
     }
 
+    /// <summary>
+    /// Makes sure the agent is stopped now. A cluster-wide pause lasts until released; an agent stopped on this node
+    /// alone may have been started again since (by the node starting up), so it is stopped again.
+    /// </summary>
+    public async Task<Uri> EnsurePausedAsync(string projection, Uri? paused, CancellationToken cancellation) =>
+        paused is not null && Clustered ? paused : await PauseAsync(projection, cancellation);
+
     public async Task ResumeAsync(Uri agent)
     {
         if (Clustered)

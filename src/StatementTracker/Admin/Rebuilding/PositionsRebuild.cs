@@ -47,7 +47,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
             }
 
             progress(new RebuildProgress("switching", built, built));
-            agent ??= await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation);
+            agent = await live.EnsurePausedAsync(PositionHistoryProjection.ProjectionName, agent, cancellation);
             var last = await events.SafeHighWaterMarkAsync(connection, cancellation);
             // The live tables are dropped in the swap: their last events matter only for the shifts they raise for alerts.
             if (await AnyoneSubscribesAsync(connection, cancellation))
