@@ -42,7 +42,10 @@ public static class GetPairAlignmentEndpoint
         if (PositionReadGuards.RefuseCountry(b, out var second) is { } unknownB) return unknownB;
 
         var stancesA = await PositionQueries.SubstantiveStancesAsync(session, first, only, view, cancellation);
-        var stancesB = await PositionQueries.SubstantiveStancesAsync(session, second, only, view, cancellation);
+        // Only the topics both have count, so the second country is read on the first one's topics alone (a country
+        // with stances on 500 topics beside one with 20 reads 20 of them).
+        var stancesB = stancesA.Count == 0 ? new Dictionary<string, HistoryEntry>()
+            : await PositionQueries.SubstantiveStancesAsync(session, second, stancesA.Keys.ToArray(), view, cancellation);
         return Results.Ok(Align(first, second, view, only, stancesA, stancesB));
     }
 
