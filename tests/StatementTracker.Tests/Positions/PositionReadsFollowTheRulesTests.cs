@@ -76,7 +76,11 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
                     await ShouldMatchAsync(country, topic, view, expected.GetValueOrDefault((country, topic)));
                 await CountrySummaryShouldMatchAsync(country, topics, view, expected);
             }
-            foreach (var topic in topics) await TopicOverviewShouldMatchAsync(topic, view, expected);
+            foreach (var topic in topics)
+            {
+                await TopicOverviewShouldMatchAsync(topic, view, expected);
+                await TopicAlignmentShouldMatchAsync(topic, view, expected);
+            }
             foreach (var a in Countries)
             foreach (var b in Countries.Where(c => string.CompareOrdinal(c, a) > 0))
                 await PairAlignmentShouldMatchAsync(a, b, topics, view, expected);
@@ -97,6 +101,19 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
 
         var listed = answer["topics"]!.AsArray().Select(t => $"{t!["topic"]!.GetValue<string>()}:{Stance(t["a"]!)}|{Stance(t["b"]!)}");
         var wanted = topics.Where(t => Current(a, t) is not null && Current(b, t) is not null).Select(t => $"{t}:{Current(a, t)}|{Current(b, t)}");
+        listed.Order().ShouldBe(wanted.Order(), url);
+    }
+
+    /// <summary>A topic's alignment lists every country whose current stance on it is substantive, with that stance.</summary>
+    private async Task TopicAlignmentShouldMatchAsync(string topic, PositionView view, Dictionary<(string, string), TopicTimeline> expected)
+    {
+        var url = $"/topics/{topic}/alignment{Query(view)}";
+        var answer = await app.Host.GetJsonAsync(url);
+        var listed = answer["countries"]!.AsArray().Select(c =>
+            $"{c!["country"]!.GetValue<string>()}:{c["stance"]!.GetValue<string>()}[{string.Join(',', c["targets"]!.AsArray().Select(t => t!.GetValue<string>()))}]:{c["statementId"]!.GetValue<Guid>()}");
+        var wanted = Countries.Select(country => (country, current: expected.GetValueOrDefault((country, topic))?.ToSummary().Current))
+            .Where(c => c.current is { IsSubstantive: true })
+            .Select(c => $"{c.country}:{c.current!.Stance}[{string.Join(',', c.current.Targets)}]:{c.current.StatementId}");
         listed.Order().ShouldBe(wanted.Order(), url);
     }
 
