@@ -58,6 +58,8 @@ public sealed class BulkCatchUp(
             var applied = progress.FirstOrDefault(p => p.ShardName == $"{name}:All")?.Sequence ?? 0;
             if (!WorthRebuilding(applied, head, options.Value.BulkCatchUpAfter)) continue;
             if (await AnyoneSubscribesAsync(session, cancellation)) return;
+            if ((await rebuilds.RecordsAsync(session, cancellation)).FirstOrDefault(r => r.Name == name) is { } last && FailedLately(last, DateTimeOffset.UtcNow))
+                continue;
             if (await rebuilds.TryStartAsync(name, RequestedBy, cancellation, pauseLiveFirst: true))
                 logger.LogInformation("Catching {Projection} up by a rebuild: {Behind} events behind, {Applied} applied", name, head - applied, applied);
         }
@@ -66,6 +68,16 @@ public sealed class BulkCatchUp(
     /// <summary>A rebuild goes through every event, catch-up through the backlog only, about three times slower.</summary>
     public static bool WorthRebuilding(long applied, long head, long threshold) =>
         threshold > 0 && head - applied >= threshold && head - applied >= applied;
+
+    /// <summary>How long after a failed bulk catch-up the daemon is left to catch up alone before another is tried.</summary>
+    public static readonly TimeSpan AfterAFailure = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A bulk catch-up that failed is not tried again at once: the projection's agent runs meanwhile, where a
+    /// rebuild failing again and again would keep it paused.
+    /// </summary>
+    public static bool FailedLately(RebuildRecord last, DateTimeOffset now) =>
+        last.RequestedBy == RequestedBy && last.Status == ProjectionRebuilds.Failed && now - (last.FinishedAt ?? last.StartedAt) < AfterAFailure;
 
     private static Task<bool> AnyoneSubscribesAsync(IQuerySession session, CancellationToken cancellation) =>
         session.Query<Alerts.AlertSubscription>().AnyAsync(cancellation);

@@ -87,6 +87,18 @@ public class BulkCatchUpTests(BulkCatchUpFixture app)
     }
 
     [BoundedTheory]
+    [InlineData(BulkCatchUp.RequestedBy, ProjectionRebuilds.Failed, 1, true)]
+    [InlineData(BulkCatchUp.RequestedBy, ProjectionRebuilds.Failed, 11, false)]
+    [InlineData(BulkCatchUp.RequestedBy, ProjectionRebuilds.Completed, 1, false)]
+    [InlineData("admin", ProjectionRebuilds.Failed, 1, false)]
+    public void a_bulk_catch_up_is_not_tried_again_for_ten_minutes_after_it_failed(string requestedBy, string status, int minutesAgo, bool holdsBack)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var last = new RebuildRecord("PositionHistory", status, now.AddMinutes(-minutesAgo - 1), now.AddMinutes(-minutesAgo), requestedBy, null, null, 0, 0);
+        BulkCatchUp.FailedLately(last, now).ShouldBe(holdsBack);
+    }
+
+    [BoundedTheory]
     [InlineData(0, 100_000, 100_000, true)]
     [InlineData(0, 99_999, 100_000, false)]
     [InlineData(400_000, 1_000_000, 100_000, true)]
