@@ -9,7 +9,7 @@ namespace StatementTracker.Admin;
 
 /// <summary>
 /// Catches an async projection up by rebuilding it when it is far behind, as after a large import or when it
-/// starts from nothing. A rebuild reads, folds and copies in bulk (on 1,000,000 events about three times the
+/// starts from nothing. A rebuild reads, folds and copies in bulk (on 1,000,000 events about five times the
 /// daemon's rate, which applies each batch of events with SQL before reading the next), so once the backlog is at
 /// least as large as what the projection has applied, rebuilding all of it takes less time than applying the
 /// backlog. Reads answer from the projection's tables as they are until the rebuilt ones replace them, exactly as
@@ -65,7 +65,7 @@ public sealed class BulkCatchUp(
         }
     }
 
-    /// <summary>A rebuild goes through every event, catch-up through the backlog only, about three times slower.</summary>
+    /// <summary>A rebuild goes through every event, catch-up through the backlog only but about five times slower: a margin is kept.</summary>
     public static bool WorthRebuilding(long applied, long head, long threshold) =>
         threshold > 0 && head - applied >= threshold && head - applied >= applied;
 
