@@ -57,7 +57,7 @@ public sealed class BulkCatchUp(
         {
             var applied = progress.FirstOrDefault(p => p.ShardName == $"{name}:All")?.Sequence ?? 0;
             if (!WorthRebuilding(applied, head, options.Value.BulkCatchUpAfter)) continue;
-            if (await AnyoneSubscribesAsync(session, cancellation)) return;
+            if (await Alerts.AlertSubscription.AnyAsync(session, cancellation)) return;
             if ((await rebuilds.RecordsAsync(session, cancellation)).FirstOrDefault(r => r.Name == name) is { } last && FailedLately(last, DateTimeOffset.UtcNow))
                 continue;
             if (await rebuilds.TryStartAsync(name, RequestedBy, cancellation, pauseLiveFirst: true))
@@ -78,7 +78,4 @@ public sealed class BulkCatchUp(
     /// </summary>
     public static bool FailedLately(RebuildRecord last, DateTimeOffset now) =>
         last.RequestedBy == RequestedBy && last.Status == ProjectionRebuilds.Failed && now - (last.FinishedAt ?? last.StartedAt) < AfterAFailure;
-
-    private static Task<bool> AnyoneSubscribesAsync(IQuerySession session, CancellationToken cancellation) =>
-        session.Query<Alerts.AlertSubscription>().AnyAsync(cancellation);
 }

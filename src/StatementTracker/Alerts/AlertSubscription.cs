@@ -1,3 +1,5 @@
+using Marten;
+
 namespace StatementTracker.Alerts;
 
 /// <summary>
@@ -16,6 +18,10 @@ public sealed record AlertSubscription
 
     public bool Matches(string country, string topic) =>
         (Country is null || Country == country) && (Topic is null || Topic == topic);
+
+    /// <summary>Whether anyone subscribes at all: without a subscriber, no shift needs raising for alerts.</summary>
+    public static Task<bool> AnyAsync(IQuerySession session, CancellationToken cancellation) =>
+        session.Query<AlertSubscription>().AnyAsync(cancellation);
 }
 
 /// <summary>A subscription as the API shows it: everything but the secret.</summary>

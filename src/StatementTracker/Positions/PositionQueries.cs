@@ -27,8 +27,7 @@ public static class PositionQueries
     {
         var (entries, summaries) = Tables(session);
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
-        // stated_to <= @as_of implies stated_from <= @as_of, which bounds the index range.
-        var visible = view.Visible() + (view.AsOf is null ? "" : " and e.stated_from <= @as_of");
+        var visible = IndexBoundedVisible(view);
         var sql = view.IsPresent
             ? $"""
                select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, ls.shift_from as l_from, {Columns("l", "l_")}
@@ -56,13 +55,7 @@ public static class PositionQueries
                  {Columns("c", "c_")}, ls.prev as l_from, {Columns("l", "l_")}
                from totals t
                left join shift_totals st on st.topic = t.topic
-               cross join lateral (
-                 (select e.* from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {visible}
-                  order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
-                 union all
-                 (select e.* from {entries} e where e.country = @country and e.topic = t.topic and {visible}
-                  order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
-                 limit 1) c
+               cross join lateral {LatestEntry(entries, "e.country = @country and e.topic = t.topic", visible)} c
                left join lateral (
                  select x.statement_id, x.revision, x.prev from (
                    select e.statement_id, e.revision, e.stance,
@@ -137,8 +130,7 @@ public static class PositionQueries
     public static Task<List<CountryStance>> TopicStancesAsync(IQuerySession session, string topic, PositionView view, CancellationToken cancellation)
     {
         var (entries, summaries) = Tables(session);
-        // stated_to <= @as_of implies stated_from <= @as_of, which bounds the index range.
-        var visible = view.Visible() + (view.AsOf is null ? "" : " and e.stated_from <= @as_of");
+        var visible = IndexBoundedVisible(view);
         var sql = view.IsPresent
             ? $"""
                select m.country, {Columns("c", "")} from {summaries} m
@@ -156,13 +148,7 @@ public static class PositionQueries
                  select (select min(e.country) from {entries} e where e.topic = @topic and e.country > c.country)
                  from countries c where c.country is not null)
                select c.country, {Columns("x", "")} from countries c
-               cross join lateral (
-                 (select e.* from {entries} e where e.topic = @topic and e.country = c.country and e.substantive and {visible}
-                  order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
-                 union all
-                 (select e.* from {entries} e where e.topic = @topic and e.country = c.country and {visible}
-                  order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
-                 limit 1) x
+               cross join lateral {LatestEntry(entries, "e.topic = @topic and e.country = c.country", visible)} x
                where c.country is not null
                order by c.country
                """;
@@ -216,6 +202,24 @@ public static class PositionQueries
     }
 
     /// <summary>The columns of an entry, from table alias <paramref name="alias"/>, named with <paramref name="prefix"/>.</summary>
+    /// <summary>The view's visibility, with stated_from bounded too: stated_to &lt;= @as_of implies it, and it bounds the index range.</summary>
+    private static string IndexBoundedVisible(PositionView view) => view.Visible() + (view.AsOf is null ? "" : " and e.stated_from <= @as_of");
+
+    /// <summary>
+    /// A lateral subquery for the latest visible entry of one country on one topic (<paramref name="key"/>), the
+    /// substantive one if there is any: two backward probes of an index in the entries' order, the second only when
+    /// the first finds nothing.
+    /// </summary>
+    private static string LatestEntry(string entries, string key, string visible) => $"""
+        (
+          (select e.* from {entries} e where {key} and e.substantive and {visible}
+           order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
+          union all
+          (select e.* from {entries} e where {key} and {visible}
+           order by {PositionEntriesTable.Order("e", descending: true)} limit 1)
+          limit 1)
+        """;
+
     internal static string Columns(string alias, string prefix) => string.Join(", ",
         new[] { "statement_id", "speaker_name", "speaker_role", "position", "stance", "family", "stance_inferred", "stated_on", "targets", "known_from" }
             .Select(column => $"{alias}.{column} as {prefix}{column}"));

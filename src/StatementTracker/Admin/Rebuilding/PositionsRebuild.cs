@@ -50,7 +50,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
             agent = await live.EnsurePausedAsync(PositionHistoryProjection.ProjectionName, agent, cancellation);
             var last = await events.SafeHighWaterMarkAsync(connection, cancellation);
             // The live tables are dropped in the swap: their last events matter only for the shifts they raise for alerts.
-            if (await AnyoneSubscribesAsync(connection, cancellation))
+            if (await AnyoneSubscribesAsync(cancellation))
             {
                 var applied = await live.ProgressAsync(connection, PositionHistoryProjection.ProjectionName, cancellation);
                 await ApplyAsync(connection, events, _schema, applied, last, raiseShifts: true, cancellation);
@@ -67,10 +67,10 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         }
     }
 
-    private async Task<bool> AnyoneSubscribesAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    private async Task<bool> AnyoneSubscribesAsync(CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand($"select exists (select 1 from {_schema}.mt_doc_alertsubscription)", connection);
-        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
+        await using var session = store.QuerySession();
+        return await Alerts.AlertSubscription.AnyAsync(session, cancellation);
     }
 
     /// <summary>
