@@ -27,7 +27,6 @@ public static class PositionQueries
     {
         var (entries, summaries) = Tables(session);
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
-        var visible = IndexBoundedVisible(view);
         var sql = view.IsPresent
             ? $"""
                select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, ls.shift_from as l_from, {Columns("l", "l_")}
@@ -38,41 +37,90 @@ public static class PositionQueries
                where m.country = @country {string.Format(oneTopic, "m")}
                order by m.topic
                """
-            // Each topic's totals from one pass over the country's index (index-only), its current entry and last
-            // shift from a few backward index probes: nothing is sorted, and only the rows returned are read.
             : $"""
-               with totals as (
-                 select e.topic, count(*)::int as history_total from {entries} e
-                 where e.country = @country {string.Format(oneTopic, "e")} and {visible}
-                 group by e.topic),
-               shift_totals as (
-                 select s.topic, count(*)::int as shifts_total from (
-                   select e.topic, e.stance, lag(e.stance) over (partition by e.topic order by {PositionEntriesTable.Order("e")}) as prev
-                   from {entries} e where e.country = @country {string.Format(oneTopic, "e")} and e.substantive and {visible}) s
-                 where s.prev <> s.stance
-                 group by s.topic)
-               select t.topic, t.history_total, coalesce(st.shifts_total, 0) as shifts_total,
-                 {Columns("c", "c_")}, ls.prev as l_from, {Columns("l", "l_")}
+               with totals as materialized ({(view.KnownAt is null ? SettledTotals(session, view, string.Format(oneTopic, "m")) : VisibleTotals(entries, view, string.Format(oneTopic, "e")))})
+               select t.topic, t.history_total, t.shifts_total, {Columns("c", "c_")}, ls.prev as l_from, {Columns("l", "l_")}
                from totals t
-               left join shift_totals st on st.topic = t.topic
-               cross join lateral {LatestEntry(entries, "e.country = @country and e.topic = t.topic", visible)} c
+               cross join lateral {LatestEntry(entries, "e.country = @country and e.topic = t.topic", IndexBoundedVisible(view))} c
                left join lateral (
                  select x.statement_id, x.revision, x.prev from (
                    select e.statement_id, e.revision, e.stance,
                      lead(e.stance) over (order by {PositionEntriesTable.Order("e", descending: true)}) as prev
-                   from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {visible}
+                   from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {IndexBoundedVisible(view)}
                    order by {PositionEntriesTable.Order("e", descending: true)}) x
                  where x.prev <> x.stance
                  limit 1) ls on true
                left join {entries} l on l.statement_id = ls.statement_id and l.topic = t.topic and l.revision = ls.revision
+               where t.history_total > 0
                order by t.topic
                """;
-        return session.ListAsync(sql, view.Parameters(new { country, topic }), row => new TopicSummary(
+        var settledBefore = view.AsOf is { } asOf ? new DateOnly(asOf.LastDay.Year, 1, 1) : (DateOnly?)null;
+        return session.ListAsync(sql, view.Parameters(new { country, topic, settled_before = settledBefore }), row => new TopicSummary(
             row.Get<string>("topic"),
             Entry(row, "c_"),
             row.Get<int>("history_total"),
             row.Get<int>("shifts_total"),
             row.IsNull("l_statement_id") ? null : Shift(row, "l_", row.Get<string>("l_from"))), cancellation);
+    }
+
+    /// <summary>
+    /// Each topic's totals in a view at a past date as known now. The rows stated before the year of <c>@as_of</c>
+    /// (<c>@settled_before</c>) are all visible in it, and all present, so their count and shifts are the present
+    /// ones: counted from the indexes, from the start, or, when the date is nearer the topic's end, as the
+    /// summary's totals less what lies after it. Only that year's rows are walked in order for their shifts,
+    /// starting from the stance before it. So a read reads the shorter side of the date, not the whole history.
+    /// </summary>
+    private static string SettledTotals(IQuerySession session, PositionView view, string oneTopic)
+    {
+        var (entries, summaries) = Tables(session);
+        var shifts = Shifts(session);
+        var visible = IndexBoundedVisible(view);
+        string Count(string table, string alias, string condition) =>
+            $"(select count(*)::int from {table} {alias} where {alias}.country = @country and {alias}.topic = m.topic and {condition})";
+        return $"""
+            select m.topic,
+              case when r.from_start then {Count(entries, "e", "e.known_until is null and e.stated_from < @settled_before")}
+                   else m.history_total - {Count(entries, "e", "e.known_until is null and e.stated_from >= @settled_before")} end
+                + {Count(entries, "e", $"e.stated_from >= @settled_before and {visible}")} as history_total,
+              case when r.from_start then {Count(shifts, "s", "s.stated_from < @settled_before")}
+                   else m.shifts_total - {Count(shifts, "s", "s.stated_from >= @settled_before")} end
+                + w.open_shifts as shifts_total
+            from {summaries} m
+            cross join lateral (
+              select @settled_before - (select e.stated_from from {entries} e where e.country = @country and e.topic = m.topic order by e.stated_from limit 1)
+                  <= (select e.stated_from from {entries} e where e.country = @country and e.topic = m.topic order by e.stated_from desc limit 1) - @settled_before
+                as from_start) r
+            left join lateral (
+              select e.stance as before from {entries} e
+              where e.country = @country and e.topic = m.topic and e.known_until is null and e.substantive and e.stated_from < @settled_before
+              order by {PositionEntriesTable.Order("e", descending: true)} limit 1) b on true
+            cross join lateral (
+              select count(*)::int as open_shifts from (
+                select e.stance, lag(e.stance, 1, b.before) over (order by {PositionEntriesTable.Order("e")}) as prev
+                from {entries} e
+                where e.country = @country and e.topic = m.topic and e.substantive and e.stated_from >= @settled_before and {visible}) x
+              where x.prev <> x.stance) w
+            where m.country = @country {oneTopic}
+            """;
+    }
+
+    /// <summary>Each topic's totals in a view at a past instant, from one pass over the country's index (index-only) for the history and one for the shifts.</summary>
+    private static string VisibleTotals(string entries, PositionView view, string oneTopic)
+    {
+        var visible = IndexBoundedVisible(view);
+        return $"""
+            select t.topic, t.history_total, coalesce(st.shifts_total, 0) as shifts_total
+            from (
+              select e.topic, count(*)::int as history_total from {entries} e
+              where e.country = @country {oneTopic} and {visible}
+              group by e.topic) t
+            left join (
+              select s.topic, count(*)::int as shifts_total from (
+                select e.topic, e.stance, lag(e.stance) over (partition by e.topic order by {PositionEntriesTable.Order("e")}) as prev
+                from {entries} e where e.country = @country {oneTopic} and e.substantive and {visible}) s
+              where s.prev <> s.stance
+              group by s.topic) st on st.topic = t.topic
+            """;
     }
 
     /// <summary>A page of the country's history on the topic, going back from <paramref name="before"/>.</summary>
