@@ -258,7 +258,7 @@ public static class PositionQueries
     /// substantive one if there is any: two backward probes of an index in the entries' order, the second only when
     /// the first finds nothing.
     /// </summary>
-    private static string LatestEntry(string entries, string key, string visible) => $"""
+    internal static string LatestEntry(string entries, string key, string visible) => $"""
         (
           (select e.* from {entries} e where {key} and e.substantive and {visible}
            order by {PositionEntriesTable.Order("e", descending: true)} limit 1)

@@ -94,8 +94,10 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
             progress(new RebuildProgress("indexing", processed, through));
         }
         await shadow.IndexAsync(connection, [PositionEntriesTable.TableName], cancellation);
-        await ShadowTables.ExecuteAsync(connection, FinishSql(shadow), cancellation);
-        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName, PositionSummariesTable.TableName], cancellation);
+        await ShadowTables.ExecuteAsync(connection, ShiftsSql(shadow), cancellation);
+        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName], cancellation);
+        await ShadowTables.ExecuteAsync(connection, SummariesSql(shadow), cancellation);
+        await shadow.IndexAsync(connection, [PositionSummariesTable.TableName], cancellation);
     }
 
     private static string CopySql(string table) =>
@@ -131,13 +133,12 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         copy.Write(Targets.Canonical(row.Content.Targets).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
     }
 
-    /// <summary>The present shifts (each present substantive row whose stance differs from the previous one) and a summary per country and topic.</summary>
-    private static string FinishSql(ShadowTables shadow)
+    /// <summary>The present shifts: each present substantive row whose stance differs from the previous one.</summary>
+    private static string ShiftsSql(ShadowTables shadow)
     {
         var entries = shadow.Shadow(PositionEntriesTable.TableName);
-        var summaries = shadow.Shadow(PositionSummariesTable.TableName);
         var shifts = shadow.Shadow(PositionShiftsTable.TableName);
-        // The sorts over every row fit in memory instead of spilling to disk (this connection's transaction only).
+        // The sort over every row fits in memory instead of spilling to disk (this connection's transaction only).
         return $"""
             set local work_mem = '256MB';
             insert into {shifts} (statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, shift_from)
@@ -147,23 +148,33 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
                 lag(stance) over (partition by country, topic order by stated_from, stated_precision, recorded_seq) as previous
               from {entries} where known_until is null and substantive) s
             where previous <> stance;
+            """;
+    }
 
+    /// <summary>
+    /// A summary per country and topic, once the entries and shifts are indexed: the totals from one pass over
+    /// each table's country index, the current entry and the last shift by backward probes of those indexes
+    /// (at 1,000,000 statements 2.7 s, where sorting every row for them took 4.0-4.9 s).
+    /// </summary>
+    private static string SummariesSql(ShadowTables shadow)
+    {
+        var entries = shadow.Shadow(PositionEntriesTable.TableName);
+        var summaries = shadow.Shadow(PositionSummariesTable.TableName);
+        var shifts = shadow.Shadow(PositionShiftsTable.TableName);
+        return $"""
+            set local work_mem = '256MB';
             insert into {summaries} (country, topic, history_total, shifts_total, current_statement_id, current_revision,
               current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
             select t.country, t.topic, t.history_total, coalesce(n.shifts_total, 0), c.statement_id, c.revision,
               c.stance, c.family, c.substantive, c.targets, l.statement_id, l.revision
             from (select country, topic, count(*)::int as history_total
                   from {entries} where known_until is null group by country, topic) t
-            join (select distinct on (country, topic) country, topic, statement_id, revision, stance, family, substantive, targets
-                  from {entries} where known_until is null
-                  order by country, topic, substantive desc, stated_from desc, stated_precision desc, recorded_seq desc) c
-              on c.country = t.country and c.topic = t.topic
+            cross join lateral {PositionQueries.LatestEntry(entries, "e.country = t.country and e.topic = t.topic", "e.known_until is null")} c
             left join (select country, topic, count(*)::int as shifts_total from {shifts} group by country, topic) n
               on n.country = t.country and n.topic = t.topic
-            left join (select distinct on (country, topic) country, topic, statement_id, revision
-                       from {shifts}
-                       order by country, topic, stated_from desc, stated_precision desc, recorded_seq desc) l
-              on l.country = t.country and l.topic = t.topic;
+            left join lateral (
+              select s.statement_id, s.revision from {shifts} s where s.country = t.country and s.topic = t.topic
+              order by {PositionEntriesTable.Order("s", descending: true)} limit 1) l on true;
             """;
     }
 
