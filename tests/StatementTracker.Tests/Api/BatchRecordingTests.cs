@@ -120,6 +120,16 @@ public class BatchRecordingTests(AppFixture app)
         if (field is not null) problem.ErrorFields().ShouldBe([field]);
     }
 
+    [BoundedTheory]
+    [InlineData("{\"speaker\": {}}", "must be a JSON array of statements")]
+    [InlineData("", "The batch is empty")]
+    public async Task a_json_batch_that_is_not_an_array_is_told_what_a_batch_is(string body, string message)
+    {
+        var problem = (await app.AssertWritesNothing(() => app.Host.SendAsync(HttpMethod.Post, "/statements/batch", body, "application/json"))).ShouldBeProblem(400);
+
+        problem["errors"]!["$"]!.AsArray().Single()!.GetValue<string>().ShouldContain(message);
+    }
+
     [BoundedFact]
     public async Task a_batch_of_more_than_a_thousand_statements_is_refused()
     {

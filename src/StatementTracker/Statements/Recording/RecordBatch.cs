@@ -116,6 +116,11 @@ public static class StatementBatches
         catch (JsonException ex)
         {
             foreach (var (field, messages) in JsonErrors.Describe(ex)) errors[field] = messages;
+            // The shared descriptions speak of a single statement's body: at the top, a batch is an array.
+            if (errors.TryGetValue("$", out var top) && top.Any(m => m.Contains("must be a JSON object", StringComparison.Ordinal)))
+                errors["$"] = [top[0].Contains("empty", StringComparison.Ordinal)
+                    ? "The batch is empty: send 1 to 1000 statements."
+                    : $"A batch sent as application/json must be a JSON array of statements (JSON Lines go as {JsonLines})."];
             return [];
         }
     }
