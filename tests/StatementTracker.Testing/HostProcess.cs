@@ -6,9 +6,13 @@ namespace StatementTracker.Testing;
 /// <summary>The built host run as a separate process, as an operator runs it from the command line.</summary>
 public static class HostProcess
 {
-    /// <summary>The host's own build output: the test folder's extra assemblies confuse its command discovery.</summary>
-    public static string Directory { get; } = Path.Combine(
-        Repository.Root, "src", "StatementTracker.Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
+    /// <summary>Names another folder holding the host (the benchmark's ReadyToRun publish) instead of its build output.</summary>
+    public const string DirectoryVariable = "STATEMENTTRACKER_HOST_DIRECTORY";
+
+    /// <summary>The host's own build output (the test folder's extra assemblies confuse its command discovery), or the folder <see cref="DirectoryVariable"/> names.</summary>
+    public static string Directory { get; } = Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } published
+        ? published
+        : Path.Combine(Repository.Root, "src", "StatementTracker.Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
 
     /// <summary>How long a command may run before it is killed and the test fails.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
