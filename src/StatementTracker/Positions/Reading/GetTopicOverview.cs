@@ -40,9 +40,8 @@ public static class GetTopicOverviewEndpoint
         var query = new QueryParameters();
         var view = query.View(asOf, knownAt);
         if (!query.IsValid) return query.Problem.ToResult();
-        if (await PositionReadGuards.RefuseTopicAsync(session, topic, cancellation) is { } unknown) return unknown;
-
         var stances = await PositionQueries.TopicStancesAsync(session, topic, view, cancellation);
+        if (await PositionReadGuards.RefuseTopicAsync(session, topic, stances, cancellation) is { } unknown) return unknown;
         return Results.Ok(Overview(topic, view, stances));
     }
 

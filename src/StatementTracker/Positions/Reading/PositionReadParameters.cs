@@ -45,4 +45,11 @@ public static class PositionReadGuards
             ? null
             : Problems.NotFound(UnknownTopic).ToResult();
 
+    /// <summary>
+    /// The same refusal after a read of the topic: one that found stances knows the topic exists and asks nothing
+    /// more, so a topic read takes one query, not two.
+    /// </summary>
+    public static Task<IResult?> RefuseTopicAsync<T>(IQuerySession session, string topic, IReadOnlyCollection<T> found, CancellationToken cancellation) =>
+        found.Count > 0 ? Task.FromResult<IResult?>(null) : RefuseTopicAsync(session, topic, cancellation);
+
 }
