@@ -26,27 +26,32 @@ public static class PositionQueries
         IQuerySession session, string country, string? topic, PositionView view, CancellationToken cancellation)
     {
         var (entries, summaries) = Tables(session);
+        var shifts = Shifts(session);
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
+        var visible = IndexBoundedVisible(view);
+        var totals = view.KnownAt is null
+            ? SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m"))
+            : VisibleTotals(entries, visible, string.Format(oneTopic, "e"));
         var sql = view.IsPresent
             ? $"""
                select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, ls.shift_from as l_from, {Columns("l", "l_")}
                from {summaries} m
                join {entries} c on c.statement_id = m.current_statement_id and c.topic = m.topic and c.revision = m.current_revision
-               left join {Shifts(session)} ls on ls.statement_id = m.last_shift_statement_id and ls.topic = m.topic and ls.revision = m.last_shift_revision
+               left join {shifts} ls on ls.statement_id = m.last_shift_statement_id and ls.topic = m.topic and ls.revision = m.last_shift_revision
                left join {entries} l on l.statement_id = ls.statement_id and l.topic = ls.topic and l.revision = ls.revision
                where m.country = @country {string.Format(oneTopic, "m")}
                order by m.topic
                """
             : $"""
-               with totals as materialized ({(view.KnownAt is null ? SettledTotals(session, view, string.Format(oneTopic, "m")) : VisibleTotals(entries, view, string.Format(oneTopic, "e")))})
+               with totals as materialized ({totals})
                select t.topic, t.history_total, t.shifts_total, {Columns("c", "c_")}, ls.prev as l_from, {Columns("l", "l_")}
                from totals t
-               cross join lateral {LatestEntry(entries, "e.country = @country and e.topic = t.topic", IndexBoundedVisible(view))} c
+               cross join lateral {LatestEntry(entries, "e.country = @country and e.topic = t.topic", visible)} c
                left join lateral (
                  select x.statement_id, x.revision, x.prev from (
                    select e.statement_id, e.revision, e.stance,
                      lead(e.stance) over (order by {PositionEntriesTable.Order("e", descending: true)}) as prev
-                   from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {IndexBoundedVisible(view)}
+                   from {entries} e where e.country = @country and e.topic = t.topic and e.substantive and {visible}
                    order by {PositionEntriesTable.Order("e", descending: true)}) x
                  where x.prev <> x.stance
                  limit 1) ls on true
@@ -54,7 +59,8 @@ public static class PositionQueries
                where t.history_total > 0
                order by t.topic
                """;
-        var settledBefore = view.AsOf is { } asOf ? new DateOnly(asOf.LastDay.Year, 1, 1) : (DateOnly?)null;
+        // Where SettledTotals' settled rows end: every row stated before the first day of the date's year has ended by it.
+        var settledBefore = view.AsOf is { } asOf ? new DateOnly(asOf.Year, 1, 1) : (DateOnly?)null;
         return session.ListAsync(sql, view.Parameters(new { country, topic, settled_before = settledBefore }), row => new TopicSummary(
             row.Get<string>("topic"),
             Entry(row, "c_"),
@@ -64,24 +70,22 @@ public static class PositionQueries
     }
 
     /// <summary>
-    /// Each topic's totals in a view at a past date as known now. The rows stated before the year of <c>@as_of</c>
-    /// (<c>@settled_before</c>) are all visible in it, and all present, so their count and shifts are the present
-    /// ones: counted from the indexes, from the start, or, when the date is nearer the topic's end, as the
-    /// summary's totals less what lies after it. Only that year's rows are walked in order for their shifts,
-    /// starting from the stance before it. So a read reads the shorter side of the date, not the whole history.
+    /// Each topic's totals in a view at a past date as known now. Every row stated before the date's year
+    /// (<c>@settled_before</c>) is visible in it, and present, so that part of the history counts as it does now,
+    /// shifts included; only that year is walked in order for its shifts, from the stance before it. The rest
+    /// is counted from the indexes on the shorter side of the year: up to the date, or, when the date is nearer
+    /// the topic's end, as the summary's totals less what follows. So a read grows with one side of the date at
+    /// most, never with the whole history.
     /// </summary>
-    private static string SettledTotals(IQuerySession session, PositionView view, string oneTopic)
+    private static string SettledTotals(string entries, string summaries, string shifts, string visible, string oneTopic)
     {
-        var (entries, summaries) = Tables(session);
-        var shifts = Shifts(session);
-        var visible = IndexBoundedVisible(view);
         string Count(string table, string alias, string condition) =>
             $"(select count(*)::int from {table} {alias} where {alias}.country = @country and {alias}.topic = m.topic and {condition})";
         return $"""
             select m.topic,
-              case when r.from_start then {Count(entries, "e", "e.known_until is null and e.stated_from < @settled_before")}
-                   else m.history_total - {Count(entries, "e", "e.known_until is null and e.stated_from >= @settled_before")} end
-                + {Count(entries, "e", $"e.stated_from >= @settled_before and {visible}")} as history_total,
+              case when r.from_start then {Count(entries, "e", visible)}
+                   else m.history_total - {Count(entries, "e", "e.known_until is null and e.stated_from >= @settled_before and e.stated_to > @as_of")} end
+                as history_total,
               case when r.from_start then {Count(shifts, "s", "s.stated_from < @settled_before")}
                    else m.shifts_total - {Count(shifts, "s", "s.stated_from >= @settled_before")} end
                 + w.open_shifts as shifts_total
@@ -105,10 +109,8 @@ public static class PositionQueries
     }
 
     /// <summary>Each topic's totals in a view at a past instant, from one pass over the country's index (index-only) for the history and one for the shifts.</summary>
-    private static string VisibleTotals(string entries, PositionView view, string oneTopic)
-    {
-        var visible = IndexBoundedVisible(view);
-        return $"""
+    private static string VisibleTotals(string entries, string visible, string oneTopic) =>
+        $"""
             select t.topic, t.history_total, coalesce(st.shifts_total, 0) as shifts_total
             from (
               select e.topic, count(*)::int as history_total from {entries} e
@@ -121,7 +123,6 @@ public static class PositionQueries
               where s.prev <> s.stance
               group by s.topic) st on st.topic = t.topic
             """;
-    }
 
     /// <summary>A page of the country's history on the topic, going back from <paramref name="before"/>.</summary>
     public static async Task<Page<HistoryEntry>> HistoryAsync(
@@ -249,7 +250,6 @@ public static class PositionQueries
         return (PositionEntriesTable.QualifiedName(schema), PositionSummariesTable.QualifiedName(schema));
     }
 
-    /// <summary>The columns of an entry, from table alias <paramref name="alias"/>, named with <paramref name="prefix"/>.</summary>
     /// <summary>The view's visibility, with stated_from bounded too: stated_to &lt;= @as_of implies it, and it bounds the index range.</summary>
     private static string IndexBoundedVisible(PositionView view) => view.Visible() + (view.AsOf is null ? "" : " and e.stated_from <= @as_of");
 
@@ -268,6 +268,7 @@ public static class PositionQueries
           limit 1)
         """;
 
+    /// <summary>The columns of an entry, from table alias <paramref name="alias"/>, named with <paramref name="prefix"/>.</summary>
     internal static string Columns(string alias, string prefix) => string.Join(", ",
         new[] { "statement_id", "speaker_name", "speaker_role", "position", "stance", "family", "stance_inferred", "stated_on", "targets", "known_from" }
             .Select(column => $"{alias}.{column} as {prefix}{column}"));

@@ -67,7 +67,7 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
         await app.WaitForProjectionsAsync();
 
         var events = await EventsAsync(ids);
-        foreach (var view in new[] { PositionView.Present, new PositionView(null, midway), new PositionView(PartialDate.Parse("2024-06-30"), null), new PositionView(PartialDate.Parse("2022"), null), new PositionView(PartialDate.Parse("2024-09"), midway) })
+        foreach (var view in new[] { PositionView.Present, new PositionView(null, midway), new PositionView(PartialDate.Parse("2024-06-30"), null), new PositionView(PartialDate.Parse("2022"), null), new PositionView(PartialDate.Parse("2024-01-01"), null), new PositionView(PartialDate.Parse("2023-12-31"), null), new PositionView(PartialDate.Parse("2024-09"), midway) })
         {
             var expected = Expected(events, view);
             foreach (var country in Countries)
