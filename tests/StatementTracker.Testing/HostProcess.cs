@@ -10,7 +10,7 @@ public static class HostProcess
     public const string DirectoryVariable = "STATEMENTTRACKER_HOST_DIRECTORY";
 
     /// <summary>The host's own build output (the test folder's extra assemblies confuse its command discovery), or the folder <see cref="DirectoryVariable"/> names.</summary>
-    public static string Directory { get; } = Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } published
+    public static string Directory => Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } published
         ? published
         : Path.Combine(Repository.Root, "src", "StatementTracker.Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
 

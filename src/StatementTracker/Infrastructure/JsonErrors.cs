@@ -8,6 +8,8 @@ public static class JsonErrors
     public const string ExpectedString = "Expected a string.";
     public const string NulCharacter = "Must not contain the NUL character.";
     public const string UnpairedSurrogate = "Must not contain unpaired UTF-16 surrogates.";
+    public const string NotAnObject = "The request body must be a JSON object.";
+    public const string EmptyBody = "The request body is empty: it must be a JSON object.";
 
     private static readonly string[] OurMessages = [ExpectedString, NulCharacter, UnpairedSurrogate];
 
@@ -31,10 +33,10 @@ public static class JsonErrors
             description = "The JSON is nested too deeply.";
         else if (message.Contains("could not be converted", StringComparison.Ordinal))
             description = exception.Path is "$" or null
-                ? "The request body must be a JSON object."
+                ? NotAnObject
                 : "Has the wrong type or format for this field.";
         else if (message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
-            description = "The request body is empty: it must be a JSON object.";
+            description = EmptyBody;
         else
             description = "The request body is not valid JSON.";
 

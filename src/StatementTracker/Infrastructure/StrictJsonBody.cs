@@ -79,7 +79,7 @@ public static class StrictJsonBody
         }
 
         if (command is null)
-            return (null, Problems.Validation(new Dictionary<string, string[]> { ["$"] = ["The request body must be a JSON object."] }));
+            return (null, Problems.Validation(new Dictionary<string, string[]> { ["$"] = [JsonErrors.NotAnObject] }));
 
         var validator = context.RequestServices.GetService<IValidator<T>>();
         if (validator is not null)

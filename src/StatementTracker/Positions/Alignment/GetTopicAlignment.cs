@@ -38,7 +38,7 @@ public static class GetTopicAlignmentEndpoint
         var view = query.View(asOf, knownAt);
         if (!query.IsValid) return query.Problem.ToResult();
         var stances = await PositionQueries.TopicStancesAsync(session, topic, view, cancellation);
-        if (await PositionReadGuards.RefuseTopicAsync(session, topic, stances, cancellation) is { } unknown) return unknown;
+        if (await PositionReadGuards.RefuseTopicAsync(session, topic, found: stances.Count > 0, cancellation) is { } unknown) return unknown;
         return Results.Ok(Align(topic, view, stances));
     }
 

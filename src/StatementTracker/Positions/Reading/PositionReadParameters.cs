@@ -49,7 +49,7 @@ public static class PositionReadGuards
     /// The same refusal after a read of the topic: one that found stances knows the topic exists and asks nothing
     /// more, so a topic read takes one query, not two.
     /// </summary>
-    public static Task<IResult?> RefuseTopicAsync<T>(IQuerySession session, string topic, IReadOnlyCollection<T> found, CancellationToken cancellation) =>
-        found.Count > 0 ? Task.FromResult<IResult?>(null) : RefuseTopicAsync(session, topic, cancellation);
+    public static Task<IResult?> RefuseTopicAsync(IQuerySession session, string topic, bool found, CancellationToken cancellation) =>
+        found ? Task.FromResult<IResult?>(null) : RefuseTopicAsync(session, topic, cancellation);
 
 }

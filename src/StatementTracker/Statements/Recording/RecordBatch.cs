@@ -63,6 +63,8 @@ public static class StatementBatches
 {
     public const string JsonLines = "application/x-ndjson";
 
+    private static readonly string EmptyBatch = $"The batch is empty: send 1 to {RecordBatchEndpoint.MaxItems} statements.";
+
     public static async Task<(IReadOnlyList<RecordStatement>? Commands, ProblemDetails? Problem)> ReadAsync(
         HttpRequest request, IValidator<RecordStatement> validator, CancellationToken cancellation)
     {
@@ -88,7 +90,7 @@ public static class StatementBatches
         }
         if (errors.Count > 0) return (null, Problems.Validation(errors));
         if (commands.Count == 0)
-            return (null, Problems.Invalid("$", "The batch is empty: send 1 to 1000 statements."));
+            return (null, Problems.Invalid("$", EmptyBatch));
         if (commands.Count > RecordBatchEndpoint.MaxItems)
             return (null, Problems.Invalid("$", $"At most {RecordBatchEndpoint.MaxItems} statements per batch; this one has {commands.Count}."));
 
@@ -117,9 +119,9 @@ public static class StatementBatches
         {
             foreach (var (field, messages) in JsonErrors.Describe(ex)) errors[field] = messages;
             // The shared descriptions speak of a single statement's body: at the top, a batch is an array.
-            if (errors.TryGetValue("$", out var top) && top.Any(m => m.Contains("must be a JSON object", StringComparison.Ordinal)))
-                errors["$"] = [top[0].Contains("empty", StringComparison.Ordinal)
-                    ? "The batch is empty: send 1 to 1000 statements."
+            if (errors.TryGetValue("$", out var top) && top is [JsonErrors.NotAnObject or JsonErrors.EmptyBody])
+                errors["$"] = [top[0] == JsonErrors.EmptyBody
+                    ? EmptyBatch
                     : $"A batch sent as application/json must be a JSON array of statements (JSON Lines go as {JsonLines})."];
             return [];
         }
