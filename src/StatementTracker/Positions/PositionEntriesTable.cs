@@ -65,6 +65,14 @@ public static class PositionEntriesTable
         {
             Columns = ["topic", "country", "stated_from", "stated_precision", "recorded_seq"],
         });
+        // The rows of a country whose visibility changed after an instant (closed after it, or recorded after it
+        // and present), in two range scans: a summary at that instant starts from the present one and walks only
+        // the history after the earliest of them, instead of all of it. New rows join the end of their country's range.
+        table.Indexes.Add(new IndexDefinition("ix_st_position_entries_country_changes")
+        {
+            Columns = ["country", "known_until", "known_from"],
+            IncludeColumns = ["topic", "stated_from"],
+        });
         return table;
     }
 }

@@ -29,9 +29,12 @@ public static class PositionQueries
         var shifts = Shifts(session);
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
         var visible = IndexBoundedVisible(view);
-        var totals = view.KnownAt is null
-            ? SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m"))
-            : VisibleTotals(entries, visible, string.Format(oneTopic, "e"));
+        var totals = view switch
+        {
+            { KnownAt: null } => SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m")),
+            { AsOf: null } => ChangedSinceTotals(entries, summaries, shifts, visible, oneTopic),
+            _ => VisibleTotals(entries, visible, string.Format(oneTopic, "e")),
+        };
         var sql = view.IsPresent
             ? $"""
                select m.topic, m.history_total, m.shifts_total, {Columns("c", "c_")}, ls.shift_from as l_from, {Columns("l", "l_")}
@@ -108,7 +111,52 @@ public static class PositionQueries
             """;
     }
 
-    /// <summary>Each topic's totals in a view at a past instant, from one pass over the country's index (index-only) for the history and one for the shifts.</summary>
+    /// <summary>
+    /// Each topic's totals as the tracker showed them at a past instant, from the present ones. The history at the
+    /// instant differs from the present one only by the rows whose visibility changed since: present rows recorded
+    /// after it, and rows visible at it that were closed after it, found by their own index. Totals are the
+    /// present ones less the first and plus the second. Shifts are the present ones with the part of the history
+    /// from the earliest changed row on counted again as seen at the instant: before that row the two histories
+    /// are the same rows, so the walk starts from the present stance before it. A read grows with what changed
+    /// since the instant and the history after it, not with the whole history.
+    /// </summary>
+    private static string ChangedSinceTotals(string entries, string summaries, string shifts, string visible, string oneTopic) =>
+        $"""
+            with changed as materialized (
+              select e.topic, false as present, e.stated_from from {entries} e
+              where e.country = @country {string.Format(oneTopic, "e")} and e.known_until > @known_at and e.known_from <= @known_at
+              union all
+              select e.topic, true, e.stated_from from {entries} e
+              where e.country = @country {string.Format(oneTopic, "e")} and e.known_until is null and e.known_from > @known_at),
+            changes as (
+              select topic, count(*) filter (where present)::int as recorded_since, count(*) filter (where not present)::int as closed_since,
+                min(stated_from) as since
+              from changed group by topic),
+            pairs as (
+              select coalesce(m.topic, c.topic) as topic, coalesce(m.history_total, 0) as history_total,
+                coalesce(m.shifts_total, 0) as shifts_total, c.recorded_since, c.closed_since, c.since
+              from (select m.topic, m.history_total, m.shifts_total from {summaries} m where m.country = @country {string.Format(oneTopic, "m")}) m
+              full join changes c on c.topic = m.topic)
+            select p.topic,
+              p.history_total - coalesce(p.recorded_since, 0) + coalesce(p.closed_since, 0) as history_total,
+              p.shifts_total - coalesce(w.present_shifts, 0) + coalesce(w.shifts_then, 0) as shifts_total
+            from pairs p
+            left join lateral (
+              select
+                (select count(*)::int from {shifts} s where s.country = @country and s.topic = p.topic and s.stated_from >= p.since) as present_shifts,
+                (select count(*)::int from (
+                   select e.stance, lag(e.stance, 1, b.before) over (order by {PositionEntriesTable.Order("e")}) as prev
+                   from {entries} e
+                   where e.country = @country and e.topic = p.topic and e.substantive and e.stated_from >= p.since and {visible}) x
+                 where x.prev <> x.stance) as shifts_then
+              from (select (
+                select e.stance from {entries} e
+                where e.country = @country and e.topic = p.topic and e.known_until is null and e.substantive and e.stated_from < p.since
+                order by {PositionEntriesTable.Order("e", descending: true)} limit 1) as before) b
+              where p.since is not null) w on true
+            """;
+
+    /// <summary>Each topic's totals in a view at a past date and instant, from one pass over the country's index (index-only) for the history and one for the shifts.</summary>
     private static string VisibleTotals(string entries, string visible, string oneTopic) =>
         $"""
             select t.topic, t.history_total, coalesce(st.shifts_total, 0) as shifts_total

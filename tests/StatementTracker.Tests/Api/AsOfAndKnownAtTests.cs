@@ -142,6 +142,15 @@ public class AsOfAndKnownAtTests(AppFixture app)
 
         (await app.Host.SendAsync(HttpMethod.Get, $"/countries/KAZ/positions/{from}")).Status.ShouldBe(404);
         (await app.Host.GetJsonAsync($"/countries/UZB/positions/{to}"))["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(id);
+
+        // Before the correction, the country summaries show it where it was then, though nothing of it is left there now.
+        var beforeCorrection = At((await app.HistoryEventsAsync(id))[0]);
+        JsonNode? Summary(JsonNode countryView, string topic) =>
+            countryView["topics"]!.AsArray().SingleOrDefault(t => t!["topic"]!.GetValue<string>() == topic);
+        var kazakhstan = Summary(await app.Host.GetJsonAsync($"/countries/KAZ/positions?knownAt={beforeCorrection}"), from)!;
+        kazakhstan["historyTotal"]!.GetValue<int>().ShouldBe(1);
+        kazakhstan["current"]!["statementId"]!.GetValue<Guid>().ShouldBe(id);
+        Summary(await app.Host.GetJsonAsync($"/countries/UZB/positions?knownAt={beforeCorrection}"), to).ShouldBeNull();
     }
 
     [BoundedFact]

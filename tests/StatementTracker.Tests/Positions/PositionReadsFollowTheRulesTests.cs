@@ -48,26 +48,40 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
         var midway = DateTimeOffset.UtcNow;
         await Task.Delay(10);
 
-        var ids = bodies.Select(b => Guid.Parse(b["statementId"]!.GetValue<string>())).ToArray();
-        var changes = ids.OrderBy(_ => random.Next()).Take(90).ToArray();
-        await Parallel.ForEachAsync(changes.Select((id, i) => (id, i, roll: random.Next(100), date: Date(), stance: Stances[random.Next(Stances.Length)], topic: topics[random.Next(3)], country: Countries[random.Next(Countries.Length)])),
-            new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (change, _) =>
-            {
-                if (change.roll < 25) { await app.Host.RetractAsync(change.id); return; }
-                JsonObject correction = change.roll switch
+        static Guid IdOf(JsonObject body) => Guid.Parse(body["statementId"]!.GetValue<string>());
+        var ids = bodies.Select(IdOf).ToList();
+        var shuffled = ids.OrderBy(_ => random.Next()).ToArray();
+        async Task ChangeAsync(IEnumerable<Guid> changed)
+        {
+            await Parallel.ForEachAsync(changed.Select((id, i) => (id, i, roll: random.Next(100), date: Date(), stance: Stances[random.Next(Stances.Length)], topic: topics[random.Next(3)], country: Countries[random.Next(Countries.Length)])),
+                new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (change, _) =>
                 {
-                    < 50 => new() { ["statedOn"] = change.date },
-                    < 75 => new() { ["stance"] = change.stance },
-                    < 90 => new() { ["topics"] = new JsonArray(change.topic) },
-                    _ => new() { ["country"] = change.country, ["stance"] = change.stance },
-                };
-                correction["occasion"] = $"correction {change.i}";
-                await app.Host.CorrectAsync(change.id, 1, correction);
-            });
+                    if (change.roll < 25) { await app.Host.RetractAsync(change.id); return; }
+                    JsonObject correction = change.roll switch
+                    {
+                        < 50 => new() { ["statedOn"] = change.date },
+                        < 75 => new() { ["stance"] = change.stance },
+                        < 90 => new() { ["topics"] = new JsonArray(change.topic) },
+                        _ => new() { ["country"] = change.country, ["stance"] = change.stance },
+                    };
+                    correction["occasion"] = $"correction {change.i}";
+                    await app.Host.CorrectAsync(change.id, 1, correction);
+                });
+        }
+        await ChangeAsync(shuffled.Take(90));
         await app.WaitForProjectionsAsync();
+        // A second round, so that an instant also falls between corrections, and before statements recorded later.
+        var later = DateTimeOffset.UtcNow;
+        await Task.Delay(10);
+        var laterBodies = Enumerable.Range(0, 40).Select(_ => Body()).ToArray();
+        await Parallel.ForEachAsync(laterBodies, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, _) => await app.Host.RecordAsync(body));
+        // Some of the statements recorded after the instant are corrected too: invisible at it either way.
+        await ChangeAsync(shuffled.Skip(90).Take(25).Concat(laterBodies.Take(5).Select(IdOf)));
+        await app.WaitForProjectionsAsync();
+        ids.AddRange(laterBodies.Select(IdOf));
 
         var events = await EventsAsync(ids);
-        foreach (var view in new[] { PositionView.Present, new PositionView(null, midway), new PositionView(PartialDate.Parse("2024-06-30"), null), new PositionView(PartialDate.Parse("2022"), null), new PositionView(PartialDate.Parse("2024-01-01"), null), new PositionView(PartialDate.Parse("2023-12-31"), null), new PositionView(PartialDate.Parse("2024-09"), midway) })
+        foreach (var view in new[] { PositionView.Present, new PositionView(null, midway), new PositionView(null, later), new PositionView(PartialDate.Parse("2024-06-30"), null), new PositionView(PartialDate.Parse("2022"), null), new PositionView(PartialDate.Parse("2024-01-01"), null), new PositionView(PartialDate.Parse("2023-12-31"), null), new PositionView(PartialDate.Parse("2024-09"), midway) })
         {
             var expected = Expected(events, view);
             foreach (var country in Countries)
