@@ -45,8 +45,9 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
         var bodies = Enumerable.Range(0, 240).Select(_ => Body()).ToArray();
         async Task RecordAllAsync(IEnumerable<JsonObject> some) =>
             await Parallel.ForEachAsync(some, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, _) => await app.Host.RecordAsync(body));
-        // Instants at which most of the present rows came later (early, midway) and few (later): a summary at an
-        // instant counts them from the rows visible then in the first case, from the present ones in the second.
+        // Instants after which most of a country's present rows came (early), more than a quarter (midway) and few
+        // (later): a summary at an instant counts the rows visible then in the first two, and starts from the present
+        // one in the last (with this seed; both ways must agree with the fold whichever is taken).
         await RecordAllAsync(bodies.Take(30));
         await app.WaitForProjectionsAsync();
         var early = DateTimeOffset.UtcNow;
