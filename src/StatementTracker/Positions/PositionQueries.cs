@@ -91,25 +91,35 @@ public static class PositionQueries
                 as history_total,
               case when r.from_start then {Count(shifts, "s", "s.stated_from < @settled_before")}
                    else m.shifts_total - {Count(shifts, "s", "s.stated_from >= @settled_before")} end
-                + w.open_shifts as shifts_total
+                + w.shifts as shifts_total
             from {summaries} m
             cross join lateral (
               select @settled_before - (select e.stated_from from {entries} e where e.country = @country and e.topic = m.topic order by e.stated_from limit 1)
                   <= (select e.stated_from from {entries} e where e.country = @country and e.topic = m.topic order by e.stated_from desc limit 1) - @settled_before
                 as from_start) r
-            left join lateral (
-              select e.stance as before from {entries} e
-              where e.country = @country and e.topic = m.topic and e.known_until is null and e.substantive and e.stated_from < @settled_before
-              order by {PositionEntriesTable.Order("e", descending: true)} limit 1) b on true
-            cross join lateral (
-              select count(*)::int as open_shifts from (
-                select e.stance, lag(e.stance, 1, b.before) over (order by {PositionEntriesTable.Order("e")}) as prev
-                from {entries} e
-                where e.country = @country and e.topic = m.topic and e.substantive and e.stated_from >= @settled_before and {visible}) x
-              where x.prev <> x.stance) w
+            cross join lateral {ShiftsFrom(entries, "m.topic", "@settled_before", visible)} w
             where m.country = @country {oneTopic}
             """;
     }
+
+    /// <summary>
+    /// A lateral subquery (column <c>shifts</c>): the shifts among the country's rows on <paramref name="topic"/> visible in
+    /// the view and stated on or after <paramref name="from"/>, the first of them compared with the last present
+    /// substantive stance before it. For callers whose view holds the rows stated before <paramref name="from"/> as
+    /// they are now, so that the walk can start there.
+    /// </summary>
+    private static string ShiftsFrom(string entries, string topic, string from, string visible) =>
+        $"""
+            (select count(*)::int as shifts from (
+               select e.stance, lag(e.stance, 1, b.before) over (order by {PositionEntriesTable.Order("e")}) as prev
+               from (select (
+                 select prior.stance from {entries} prior
+                 where prior.country = @country and prior.topic = {topic} and prior.known_until is null and prior.substantive and prior.stated_from < {from}
+                 order by {PositionEntriesTable.Order("prior", descending: true)} limit 1) as before) b
+               cross join {entries} e
+               where e.country = @country and e.topic = {topic} and e.substantive and e.stated_from >= {from} and {visible}) x
+             where x.prev <> x.stance)
+            """;
 
     /// <summary>
     /// Each topic's totals at a past instant, the cheaper way: from the present ones and what changed since
@@ -119,14 +129,15 @@ public static class PositionQueries
     /// </summary>
     private static string InstantTotals(string entries, string summaries, string shifts, string visible, string oneTopic)
     {
-        var quarter = $"(select coalesce(sum(m.history_total), 0) / 4 from {summaries} m where m.country = @country {string.Format(oneTopic, "m")})";
         return $"""
-            with side as materialized (
+            with quarter as materialized (
+              select coalesce(sum(m.history_total), 0) / 4 as n from {summaries} m where m.country = @country {string.Format(oneTopic, "m")}),
+            side as materialized (
               select (
                 select count(*) from (
                   select 1 from {entries} e
                   where e.country = @country {string.Format(oneTopic, "e")} and e.known_until is null and e.known_from > @known_at
-                  limit {quarter} + 1) x) <= {quarter} as from_present)
+                  limit (select n from quarter) + 1) x) <= (select n from quarter) as from_present)
             select * from ({ChangedSinceTotals(entries, summaries, shifts, visible, oneTopic)}) p where (select from_present from side)
             union all
             select * from ({VisibleTotals(entries, visible, string.Format(oneTopic, "e"))}) v where not (select from_present from side)
@@ -161,21 +172,12 @@ public static class PositionQueries
               full join changes c on c.topic = m.topic)
             select p.topic,
               p.history_total - coalesce(p.recorded_since, 0) + coalesce(p.closed_since, 0) as history_total,
-              p.shifts_total - coalesce(w.present_shifts, 0) + coalesce(w.shifts_then, 0) as shifts_total
+              p.shifts_total - coalesce(n.present_shifts, 0) + coalesce(w.shifts, 0) as shifts_total
             from pairs p
             left join lateral (
-              select
-                (select count(*)::int from {shifts} s where s.country = @country and s.topic = p.topic and s.stated_from >= p.since) as present_shifts,
-                (select count(*)::int from (
-                   select e.stance, lag(e.stance, 1, b.before) over (order by {PositionEntriesTable.Order("e")}) as prev
-                   from {entries} e
-                   where e.country = @country and e.topic = p.topic and e.substantive and e.stated_from >= p.since and {visible}) x
-                 where x.prev <> x.stance) as shifts_then
-              from (select (
-                select e.stance from {entries} e
-                where e.country = @country and e.topic = p.topic and e.known_until is null and e.substantive and e.stated_from < p.since
-                order by {PositionEntriesTable.Order("e", descending: true)} limit 1) as before) b
-              where p.since is not null) w on true
+              select count(*)::int as present_shifts from {shifts} s
+              where s.country = @country and s.topic = p.topic and s.stated_from >= p.since) n on p.since is not null
+            left join lateral {ShiftsFrom(entries, "p.topic", "p.since", visible)} w on p.since is not null
             """;
 
     /// <summary>Each topic's totals in a view at a past date and instant, from one pass over the country's index (index-only) for the history and one for the shifts.</summary>
