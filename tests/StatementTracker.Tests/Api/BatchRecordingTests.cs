@@ -104,6 +104,7 @@ public class BatchRecordingTests(AppFixture app)
         var (conflict, problem, _) = await app.Host.PostJsonAsync("/statements/batch", Array(other, other.With("position", "opposes it")));
         conflict.ShouldBe(409);
         problem!["conflicts"]!.AsArray().Select(c => c!["index"]!.GetValue<int>()).ShouldBe([1]);
+        problem["detail"]!.GetValue<string>().ShouldContain("earlier in the batch");
     }
 
     [BoundedTheory]

@@ -46,8 +46,8 @@ public static class RecordBatchEndpoint
         if (outcome.IsConflict)
         {
             var conflict = Problems.Conflict(
-                $"{outcome.Conflicts.Count} statement id(s) of the batch were already recorded with different content; nothing was recorded. " +
-                "Post corrections to change them, or use new statementIds.");
+                $"{outcome.Conflicts.Count} statement id(s) of the batch were already recorded, or given earlier in the batch, with different content; " +
+                "nothing was recorded. Post corrections to change recorded statements, or use new statementIds.");
             conflict.Extensions["conflicts"] = outcome.Conflicts.Select(i => new { index = i, id = recorded[i].StatementId }).ToArray();
             return conflict.ToResult();
         }
