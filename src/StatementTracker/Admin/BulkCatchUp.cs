@@ -25,14 +25,16 @@ public sealed class BulkCatchUp(
     {
         if (options.Value.BulkCatchUpAfter <= 0) return;
         var interval = TimeSpan.FromSeconds(options.Value.CheckSeconds);
+        var wait = interval;
         while (!stopping.IsCancellationRequested)
         {
             // First wait, so that the node has started its agents before one is paused.
-            try { await Task.Delay(interval, stopping); }
+            try { await Task.Delay(wait, stopping); }
             catch (OperationCanceledException) { return; }
             try
             {
-                await CheckAsync(stopping);
+                // While the daemon has yet to record a mark, look again soon: a catch-up starts as soon as it can.
+                wait = await CheckAsync(stopping) ? Min(interval, MarkPendingRecheck) : interval;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -45,24 +47,38 @@ public sealed class BulkCatchUp(
         }
     }
 
-    /// <summary>Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already.</summary>
-    public async Task CheckAsync(CancellationToken cancellation)
+    private static readonly TimeSpan MarkPendingRecheck = TimeSpan.FromMilliseconds(250);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already. Answers
+    /// whether the store holds events but the daemon has yet to record a high-water mark.
+    /// </summary>
+    public async Task<bool> CheckAsync(CancellationToken cancellation)
     {
         var asynchronous = rebuilds.Projections().Where(p => p.Lifecycle == ProjectionLifecycle.Async).Select(p => p.Name).ToArray();
-        if (asynchronous.Length == 0) return;
+        if (asynchronous.Length == 0) return false;
         var progress = await store.Advanced.AllProjectionProgress(token: cancellation);
         await using var session = store.QuerySession();
+        // A rebuild goes through the daemon's recorded high-water mark. A node started over a store an import
+        // filled records none for a few seconds: a catch-up started then went through no event and swapped in
+        // empty tables, or failed before the node's tables existed (and was not tried again for 10 minutes). So
+        // none starts until the daemon has recorded a mark, and meanwhile the node looks again soon.
+        var mark = await EventStoreHead.HighWaterMarkAsync(session.Connection, store.Options.Events.DatabaseSchemaName, cancellation);
         var head = await EventStoreHead.LastSequenceAsync(session, cancellation);
+        if (mark == 0) return head > 0;
         foreach (var name in asynchronous)
         {
             var applied = progress.FirstOrDefault(p => p.ShardName == $"{name}:All")?.Sequence ?? 0;
             if (!WorthRebuilding(applied, head, options.Value.BulkCatchUpAfter)) continue;
-            if (await Alerts.AlertSubscription.AnyAsync(session, cancellation)) return;
+            if (await Alerts.AlertSubscription.AnyAsync(session, cancellation)) return false;
             if ((await rebuilds.RecordsAsync(session, cancellation)).FirstOrDefault(r => r.Name == name) is { } last && FailedLately(last, DateTimeOffset.UtcNow))
                 continue;
             if (await rebuilds.TryStartAsync(name, RequestedBy, cancellation, pauseLiveFirst: true))
                 logger.LogInformation("Catching {Projection} up by a rebuild: {Behind} events behind, {Applied} applied", name, head - applied, applied);
         }
+        return false;
     }
 
     /// <summary>A rebuild goes through every event, catch-up through the backlog only but about five times slower: a margin is kept.</summary>

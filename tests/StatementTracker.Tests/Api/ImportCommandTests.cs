@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.IO.Compression;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Shouldly;
+using StatementTracker.Admin;
 
 namespace StatementTracker.Tests.Api;
 
@@ -164,4 +167,45 @@ public class ImportCommandTests(TestDatabase database)
         (await CountAsync(connectionString, "select count(*) from public.mt_doc_statement where data ->> 'position' = 'opposes it after all'")).ShouldBe(0);
         (await CountAsync(connectionString, "select count(*) from public.mt_events")).ShouldBe(120);
     }
+
+    /// <summary>
+    /// A node started over a store an import filled catches its positions up by one rebuild through every event. Its
+    /// daemon records the store's high-water mark only a few seconds after the start: a catch-up started before
+    /// that went through no event (or found no agent to pause) and had to start again, or never did.
+    /// </summary>
+    [BoundedFact(Timeout = TestBounds.CommandLineTest)]
+    public async Task a_node_started_over_an_imported_store_catches_up_by_one_rebuild_through_every_event()
+    {
+        const int Count = 20_000;
+        var connectionString = await database.CreateDatabaseAsync("import_start");
+        var topic = StatementBodies.UniqueTopic("started");
+        var imported = await HostProcess.RunAsync(connectionString, "import", WriteFile("started.jsonl", Statements(Count, topic)));
+        imported.ExitCode.ShouldBe(0, imported.Output);
+
+        await using var node = new ServiceNode(connectionString, "import-start",
+            new Dictionary<string, string> { ["Projections:BulkCatchUpAfter"] = "1000", ["Projections:CheckSeconds"] = "0.2" });
+        await node.StartAsync();
+        using var client = node.CreateClient();
+        var clock = Stopwatch.StartNew();
+        JsonNode positions;
+        while ((positions = await PositionHistoryAsync(client))["position"]!.GetValue<long>() < Count
+               || positions["lastRebuild"]?["status"]?.GetValue<string>() is null or ProjectionRebuilds.Rebuilding)
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), positions.ToJsonString());
+            await Task.Delay(100);
+        }
+
+        var rebuild = positions["lastRebuild"]!;
+        rebuild["requestedBy"]!.GetValue<string>().ShouldBe(BulkCatchUp.RequestedBy, positions.ToJsonString());
+        rebuild["status"]!.GetValue<string>().ShouldBe("completed", positions.ToJsonString());
+        rebuild["total"]!.GetValue<long>().ShouldBe(Count);
+        var log = await File.ReadAllTextAsync(node.LogFile);
+        System.Text.RegularExpressions.Regex.Count(log, "Rebuilding projection PositionHistory").ShouldBe(1, log);
+        var japan = await client.GetFromJsonAsync<JsonObject>($"/countries/JPN/positions/{topic}");
+        japan!["historyTotal"]!.GetValue<int>().ShouldBe(Count / 2);
+    }
+
+    private static async Task<JsonNode> PositionHistoryAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonObject>("/admin/projections"))!["projections"]!.AsArray()
+        .Single(p => p!["name"]!.GetValue<string>() == "PositionHistory")!;
 }

@@ -19,13 +19,8 @@ public sealed class StoredEvents(IDocumentStore store)
     private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
 
     /// <summary>The sequence up to which every event is committed: the async daemon's high-water mark.</summary>
-    public async Task<long> SafeHighWaterMarkAsync(NpgsqlConnection connection, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand(
-            $"select coalesce((select last_seq_id from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name = 'HighWaterMark'), 0)",
-            connection);
-        return (long)(await command.ExecuteScalarAsync(cancellation))!;
-    }
+    public Task<long> SafeHighWaterMarkAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
+        Infrastructure.EventStoreHead.HighWaterMarkAsync(connection, store.Options.Events.DatabaseSchemaName, cancellation);
 
     /// <summary>Every stream with its events up to <paramref name="throughSequence"/>, in stream id order (slower than <see cref="AllStreamsAsync"/>).</summary>
     public async IAsyncEnumerable<IReadOnlyList<IEvent>> StreamsAsync(
