@@ -49,11 +49,17 @@ public sealed class BulkCatchUp(
 
     private static readonly TimeSpan MarkPendingRecheck = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long a catch-up waits for the daemon's first mark over a store that holds events.</summary>
+    private static readonly TimeSpan MarkWait = TimeSpan.FromSeconds(10);
+
+    private DateTimeOffset? _markPendingSince;
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
     /// Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already. Answers
-    /// whether the store holds events but the daemon has yet to record a high-water mark.
+    /// whether the store holds events but the daemon has yet to record a high-water mark (for at most
+    /// <see cref="MarkWait"/>).
     /// </summary>
     public async Task<bool> CheckAsync(CancellationToken cancellation)
     {
@@ -67,7 +73,13 @@ public sealed class BulkCatchUp(
         // none starts until the daemon has recorded a mark, and meanwhile the node looks again soon.
         var mark = await EventStoreHead.HighWaterMarkAsync(session.Connection, store.Options.Events.DatabaseSchemaName, cancellation);
         var head = await EventStoreHead.LastSequenceAsync(session, cancellation);
-        if (mark == 0) return head > 0;
+        if (mark == 0 && head > 0)
+        {
+            // A daemon that records none for long is not running here (its agent stopped): a catch-up then is
+            // what starts it again, from where the rebuild leaves it.
+            _markPendingSince ??= DateTimeOffset.UtcNow;
+            if (DateTimeOffset.UtcNow - _markPendingSince < MarkWait) return true;
+        }
         foreach (var name in asynchronous)
         {
             var applied = progress.FirstOrDefault(p => p.ShardName == $"{name}:All")?.Sequence ?? 0;
