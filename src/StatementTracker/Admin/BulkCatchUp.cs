@@ -25,6 +25,7 @@ public sealed class BulkCatchUp(
     {
         if (options.Value.BulkCatchUpAfter <= 0) return;
         var interval = TimeSpan.FromSeconds(options.Value.CheckSeconds);
+        var soon = interval < MarkPendingRecheck ? interval : MarkPendingRecheck;
         var wait = interval;
         while (!stopping.IsCancellationRequested)
         {
@@ -34,7 +35,7 @@ public sealed class BulkCatchUp(
             try
             {
                 // While the daemon has yet to record a mark, look again soon: a catch-up starts as soon as it can.
-                wait = await CheckAsync(stopping) ? Min(interval, MarkPendingRecheck) : interval;
+                wait = await CheckAsync(stopping) ? soon : interval;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -52,9 +53,11 @@ public sealed class BulkCatchUp(
     /// <summary>How long a catch-up waits for the daemon's first mark over a store that holds events.</summary>
     private static readonly TimeSpan MarkWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>Since when this node has seen events in the store without a recorded mark.</summary>
     private DateTimeOffset? _markPendingSince;
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    /// <summary>Whether a mark was seen: once recorded it stays, so it is not read again.</summary>
+    private bool _markSeen;
 
     /// <summary>
     /// Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already. Answers
@@ -71,14 +74,14 @@ public sealed class BulkCatchUp(
         // filled records none for a few seconds: a catch-up started then went through no event and swapped in
         // empty tables, or failed before the node's tables existed (and was not tried again for 10 minutes). So
         // none starts until the daemon has recorded a mark, and meanwhile the node looks again soon.
-        var mark = await EventStoreHead.HighWaterMarkAsync(session.Connection, store.Options.Events.DatabaseSchemaName, cancellation);
         var head = await EventStoreHead.LastSequenceAsync(session, cancellation);
-        if (mark == 0 && head > 0)
+        if (!_markSeen && head > 0)
         {
+            _markSeen = await EventStoreHead.HighWaterMarkAsync(session.Connection, store.Options.Events.DatabaseSchemaName, cancellation) > 0;
             // A daemon that records none for long is not running here (its agent stopped): a catch-up then is
             // what starts it again, from where the rebuild leaves it.
             _markPendingSince ??= DateTimeOffset.UtcNow;
-            if (DateTimeOffset.UtcNow - _markPendingSince < MarkWait) return true;
+            if (!_markSeen && DateTimeOffset.UtcNow - _markPendingSince < MarkWait) return true;
         }
         foreach (var name in asynchronous)
         {
