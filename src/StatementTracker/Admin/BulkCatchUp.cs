@@ -70,10 +70,9 @@ public sealed class BulkCatchUp(
         if (asynchronous.Length == 0) return false;
         var progress = await store.Advanced.AllProjectionProgress(token: cancellation);
         await using var session = store.QuerySession();
-        // A rebuild goes through the daemon's recorded high-water mark. A node started over a store an import
-        // filled records none for a few seconds: a catch-up started then went through no event and swapped in
-        // empty tables, or failed before the node's tables existed (and was not tried again for 10 minutes). So
-        // none starts until the daemon has recorded a mark, and meanwhile the node looks again soon.
+        // None starts before the node's daemon is up, which its first recorded high-water mark shows (a few
+        // seconds after a start over a store an import filled): one started before failed when the node's tables
+        // did not exist yet, and was then held back for 10 minutes. Meanwhile the node looks again soon.
         var head = await EventStoreHead.LastSequenceAsync(session, cancellation);
         if (!_markSeen && head > 0)
         {

@@ -86,6 +86,39 @@ public class BulkCatchUpTests(BulkCatchUpFixture app)
         }
     }
 
+    /// <summary>
+    /// The daemon records no high-water mark while its agent is stopped. A rebuild that went through the recorded
+    /// mark went through none of the events then, and set the projection's progress back to nothing.
+    /// </summary>
+    [BoundedFact]
+    public async Task a_catch_up_goes_through_every_committed_event_when_the_daemon_has_recorded_no_mark()
+    {
+        await StopPositionsAgentAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var forget = new Npgsql.NpgsqlCommand("delete from public.mt_event_progression where name = 'HighWaterMark'", connection);
+            await forget.ExecuteNonQueryAsync();
+        }
+        var startedBefore = (await PositionsAsync())["lastRebuild"]?["startedAt"]?.GetValue<string>();
+        var (topic, count) = await RecordBacklogAsync("SWE");
+        var head = (await app.Host.GetJsonAsync("/admin/projections"))["highWaterMark"]!.GetValue<long>();
+
+        var clock = Stopwatch.StartNew();
+        JsonNode positions;
+        while ((positions = await PositionsAsync())["lastRebuild"]?["startedAt"]?.GetValue<string>() == startedBefore
+               || positions["lastRebuild"]!["status"]!.GetValue<string>() == ProjectionRebuilds.Rebuilding)
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(45), positions.ToJsonString());
+            await Task.Delay(100);
+        }
+
+        positions["lastRebuild"]!["status"]!.GetValue<string>().ShouldBe("completed", positions.ToJsonString());
+        positions["lastRebuild"]!["total"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(head, positions.ToJsonString());
+        await app.WaitForProjectionsAsync();
+        (await app.Host.GetJsonAsync($"/countries/SWE/positions/{topic}"))["historyTotal"]!.GetValue<int>().ShouldBe(count);
+    }
+
     [BoundedTheory]
     [InlineData(BulkCatchUp.RequestedBy, ProjectionRebuilds.Failed, 1, true)]
     [InlineData(BulkCatchUp.RequestedBy, ProjectionRebuilds.Failed, 11, false)]

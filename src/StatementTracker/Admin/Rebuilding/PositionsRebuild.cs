@@ -33,14 +33,14 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         Uri? agent = pauseLiveFirst ? await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation) : null;
         try
         {
-            var built = await events.SafeHighWaterMarkAsync(connection, cancellation);
+            var built = await events.CommittedHeadAsync(connection, cancellation);
             await shadow.CreateAsync(connection, cancellation);
             await BuildAsync(connection, events, shadow, built, progress, cancellation);
             await ShadowFunctionAsync(connection, cancellation);
 
             // Catch up with what was recorded while building, until close enough to stop the live agent.
-            for (var head = await events.SafeHighWaterMarkAsync(connection, cancellation); head - built > FinishWithin;
-                 head = await events.SafeHighWaterMarkAsync(connection, cancellation))
+            for (var head = await events.CommittedHeadAsync(connection, cancellation); head - built > FinishWithin;
+                 head = await events.CommittedHeadAsync(connection, cancellation))
             {
                 progress(new RebuildProgress("catching up", built, head));
                 built = await ApplyAsync(connection, events, ShadowTables.Schema, built, head, raiseShifts: false, cancellation);
@@ -48,7 +48,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
 
             progress(new RebuildProgress("switching", built, built));
             agent = await live.EnsurePausedAsync(PositionHistoryProjection.ProjectionName, agent, cancellation);
-            var last = await events.SafeHighWaterMarkAsync(connection, cancellation);
+            var last = await events.CommittedHeadAsync(connection, cancellation);
             // The live tables are dropped in the swap: their last events matter only for the shifts they raise for alerts.
             if (await AnyoneSubscribesAsync(cancellation))
             {

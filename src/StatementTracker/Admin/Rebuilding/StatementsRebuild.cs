@@ -32,7 +32,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
         await using var connection = await store.OpenForBulkWorkAsync(cancellation);
         try
         {
-            var built = await events.SafeHighWaterMarkAsync(connection, cancellation);
+            var built = await events.CommittedHeadAsync(connection, cancellation);
             await shadow.CreateAsync(connection, cancellation);
             long processed = 0;
             var serializer = store.Options.Serializer();
@@ -54,8 +54,8 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             progress(new RebuildProgress("indexing", processed, built));
             await shadow.IndexAsync(connection, cancellation);
 
-            for (var head = await events.SafeHighWaterMarkAsync(connection, cancellation); head - built > FinishWithin;
-                 head = await events.SafeHighWaterMarkAsync(connection, cancellation))
+            for (var head = await events.CommittedHeadAsync(connection, cancellation); head - built > FinishWithin;
+                 head = await events.CommittedHeadAsync(connection, cancellation))
             {
                 progress(new RebuildProgress("catching up", built, head));
                 await RefoldAsync(connection, events, shadow, built, head, cancellation);
@@ -68,7 +68,7 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             {
                 await ShadowTables.ExecuteAsync(connection, WriteGate.Close, cancellation);
                 // Every write that passed the gate has committed, and no other can start: the last event is final.
-                last = await LastSequenceAsync(connection, cancellation);
+                last = await events.LastSequenceAsync(connection, cancellation);
                 await RefoldAsync(connection, events, shadow, built, last, cancellation);
             }, cancellation);
             progress(new RebuildProgress("completed", last, last));
@@ -158,11 +158,5 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             };
         }
         return statement;
-    }
-
-    private async Task<long> LastSequenceAsync(NpgsqlConnection connection, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync(cancellation))!;
     }
 }

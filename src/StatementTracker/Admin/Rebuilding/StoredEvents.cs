@@ -18,9 +18,27 @@ public sealed class StoredEvents(IDocumentStore store)
     private readonly string _events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
     private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
 
-    /// <summary>The sequence up to which every event is committed: the async daemon's high-water mark.</summary>
-    public Task<long> SafeHighWaterMarkAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
-        Infrastructure.EventStoreHead.HighWaterMarkAsync(connection, store.Options.Events.DatabaseSchemaName, cancellation);
+    /// <summary>
+    /// The sequence up to which every event is committed and no other will come: the last event, read with the
+    /// write gate closed for the moment (every writer that passed it has committed). Unlike the async daemon's
+    /// recorded high-water mark, it is right from a node's start: a catch-up started over an imported store
+    /// before the daemon had recorded one went through no event.
+    /// </summary>
+    public async Task<long> CommittedHeadAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await ShadowTables.ExecuteAsync(connection, Infrastructure.WriteGate.Close, cancellation);
+        var head = await LastSequenceAsync(connection, cancellation);
+        await transaction.CommitAsync(cancellation);
+        return head;
+    }
+
+    /// <summary>The sequence of the last event; final only while the write gate is closed.</summary>
+    public async Task<long> LastSequenceAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {_events}", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
 
     /// <summary>Every stream with its events up to <paramref name="throughSequence"/>, in stream id order (slower than <see cref="AllStreamsAsync"/>).</summary>
     public async IAsyncEnumerable<IReadOnlyList<IEvent>> StreamsAsync(
