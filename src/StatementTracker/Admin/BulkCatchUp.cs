@@ -17,7 +17,8 @@ namespace StatementTracker.Admin;
 /// applies for them, which a rebuild does not.
 /// </summary>
 public sealed class BulkCatchUp(
-    IDocumentStore store, ProjectionRebuilds rebuilds, IOptions<BulkCatchUpOptions> options, ILogger<BulkCatchUp> logger) : BackgroundService
+    IDocumentStore store, ProjectionRebuilds rebuilds, IOptions<BulkCatchUpOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<BulkCatchUp> logger) : BackgroundService
 {
     public const string RequestedBy = "bulk catch-up";
 
@@ -25,17 +26,18 @@ public sealed class BulkCatchUp(
     {
         if (options.Value.BulkCatchUpAfter <= 0) return;
         var interval = TimeSpan.FromSeconds(options.Value.CheckSeconds);
-        var soon = interval < MarkPendingRecheck ? interval : MarkPendingRecheck;
-        var wait = interval;
+        // Not before the host has started: Wolverine makes its tables and registers the node while it starts, and a
+        // catch-up that looked for the projection's agent before then failed (and was held back for 10 minutes).
+        try { await StartedAsync(stopping); }
+        catch (OperationCanceledException) { return; }
         while (!stopping.IsCancellationRequested)
         {
             // First wait, so that the node has started its agents before one is paused.
-            try { await Task.Delay(wait, stopping); }
+            try { await Task.Delay(interval, stopping); }
             catch (OperationCanceledException) { return; }
             try
             {
-                // While the daemon has yet to record a mark, look again soon: a catch-up starts as soon as it can.
-                wait = await CheckAsync(stopping) ? soon : interval;
+                await CheckAsync(stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -48,51 +50,32 @@ public sealed class BulkCatchUp(
         }
     }
 
-    private static readonly TimeSpan MarkPendingRecheck = TimeSpan.FromMilliseconds(250);
+    private async Task StartedAsync(CancellationToken stopping)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stopping.Register(() => started.TrySetCanceled(stopping)))
+            await started.Task;
+    }
 
-    /// <summary>How long a catch-up waits for the daemon's first mark over a store that holds events.</summary>
-    private static readonly TimeSpan MarkWait = TimeSpan.FromSeconds(10);
-
-    /// <summary>Since when this node has seen events in the store without a recorded mark.</summary>
-    private DateTimeOffset? _markPendingSince;
-
-    /// <summary>Whether a mark was seen: once recorded it stays, so it is not read again.</summary>
-    private bool _markSeen;
-
-    /// <summary>
-    /// Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already. Answers
-    /// whether the store holds events but the daemon has yet to record a high-water mark (for at most
-    /// <see cref="MarkWait"/>).
-    /// </summary>
-    public async Task<bool> CheckAsync(CancellationToken cancellation)
+    /// <summary>Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already.</summary>
+    public async Task CheckAsync(CancellationToken cancellation)
     {
         var asynchronous = rebuilds.Projections().Where(p => p.Lifecycle == ProjectionLifecycle.Async).Select(p => p.Name).ToArray();
-        if (asynchronous.Length == 0) return false;
+        if (asynchronous.Length == 0) return;
         var progress = await store.Advanced.AllProjectionProgress(token: cancellation);
         await using var session = store.QuerySession();
-        // None starts before the node's daemon is up, which its first recorded high-water mark shows (a few
-        // seconds after a start over a store an import filled): one started before failed when the node's tables
-        // did not exist yet, and was then held back for 10 minutes. Meanwhile the node looks again soon.
         var head = await EventStoreHead.LastSequenceAsync(session, cancellation);
-        if (!_markSeen && head > 0)
-        {
-            _markSeen = await EventStoreHead.HighWaterMarkAsync(session.Connection, store.Options.Events.DatabaseSchemaName, cancellation) > 0;
-            // A daemon that records none for long is not running here (its agent stopped): a catch-up then is
-            // what starts it again, from where the rebuild leaves it.
-            _markPendingSince ??= DateTimeOffset.UtcNow;
-            if (!_markSeen && DateTimeOffset.UtcNow - _markPendingSince < MarkWait) return true;
-        }
         foreach (var name in asynchronous)
         {
             var applied = progress.FirstOrDefault(p => p.ShardName == $"{name}:All")?.Sequence ?? 0;
             if (!WorthRebuilding(applied, head, options.Value.BulkCatchUpAfter)) continue;
-            if (await Alerts.AlertSubscription.AnyAsync(session, cancellation)) return false;
+            if (await Alerts.AlertSubscription.AnyAsync(session, cancellation)) return;
             if ((await rebuilds.RecordsAsync(session, cancellation)).FirstOrDefault(r => r.Name == name) is { } last && FailedLately(last, DateTimeOffset.UtcNow))
                 continue;
             if (await rebuilds.TryStartAsync(name, RequestedBy, cancellation, pauseLiveFirst: true))
                 logger.LogInformation("Catching {Projection} up by a rebuild: {Behind} events behind, {Applied} applied", name, head - applied, applied);
         }
-        return false;
     }
 
     /// <summary>A rebuild goes through every event, catch-up through the backlog only but about five times slower: a margin is kept.</summary>
