@@ -7,8 +7,9 @@ using StatementTracker.Positions;
 namespace StatementTracker.Admin.Rebuilding;
 
 /// <summary>
-/// Rebuilds the position tables without downtime. Every statement's rows are worked out from its own events
-/// (<see cref="PositionBatch"/>, the projection's own fold) and copied into shadow tables; the shifts and
+/// Rebuilds the position tables without downtime. Into shadow tables: the rows of statements with several events
+/// worked out from their events (<see cref="PositionBatch"/>, the projection's own fold) and copied in, those of
+/// statements with one event (nearly all) made by PostgreSQL (<see cref="SingleEventRows"/>); the shifts and
 /// summaries are then computed over them in SQL; events recorded meanwhile are applied by the projection's
 /// SQL function. To finish, the live agent stops, the shadow tables take in the last events (and the live ones
 /// too while someone subscribes to alerts, raising any shift as the agent would have), and the shadow tables
@@ -74,30 +75,46 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
     }
 
     /// <summary>
-    /// Every position row there is, stream by stream, copied in (by one COPY on a second connection, while the
-    /// next streams are read and folded); then the keys, the present shifts and the summaries, whose tables are
-    /// indexed once filled.
+    /// Every position row there is: those of statements with several events folded here, stream by stream, and
+    /// copied in (by one COPY on a second connection, while the next streams are read and folded); those of
+    /// statements with one event made by PostgreSQL from the events (<see cref="SingleEventRows"/>). Then the
+    /// keys, the present shifts and the summaries, whose tables are indexed once filled.
     /// </summary>
     private async Task BuildAsync(
         NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, long through, Action<RebuildProgress> progress, CancellationToken cancellation)
     {
-        await using (var copy = new StreamingCopy<PositionBatch.Row>(await OpenAsync(cancellation), CopySql(shadow.Shadow(PositionEntriesTable.TableName)), WriteRow, cancellation))
+        var entries = shadow.Shadow(PositionEntriesTable.TableName);
+        var longer = $"{ShadowTables.Schema}.st_longer_streams";
+        await using (var copy = new StreamingCopy<PositionBatch.Row>(await OpenAsync(cancellation), CopySql(entries), WriteRow, cancellation))
         {
             long processed = 0;
-            await foreach (var stream in events.AllStreamsAsync(connection, through, cancellation))
+            await foreach (var stream in events.LongerStreamsAsync(connection, longer, through, cancellation))
             {
                 foreach (var row in PositionBatch.From(stream).Rows) await copy.AddAsync(row, cancellation);
                 processed += stream.Count;
                 if (processed % ProgressEvery < stream.Count) progress(new RebuildProgress("building", processed, through));
             }
             await copy.CompleteAsync(cancellation);
-            progress(new RebuildProgress("indexing", processed, through));
         }
-        await shadow.IndexAsync(connection, [PositionEntriesTable.TableName], cancellation);
-        await ShadowTables.ExecuteAsync(connection, ShiftsSql(shadow), cancellation);
-        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName], cancellation);
+        var single = new SingleEventRows(
+            $"{store.Options.Events.DatabaseSchemaName}.mt_events", longer, $"{ShadowTables.Schema}.st_inferred_stances");
+        await single.InferStancesAsync(connection, await OpenAsync(cancellation), through, cancellation);
+        await using var second = await OpenAsync(cancellation);
+        await single.InsertAsync([connection, second], entries, through, cancellation);
+        progress(new RebuildProgress("indexing", through, through));
+
+        // The entries are indexed on one connection while the shifts are computed from them on the other.
+        await Task.WhenAll(
+            shadow.IndexAsync(connection, [PositionEntriesTable.TableName], cancellation),
+            ShiftsAsync(second, shadow, cancellation));
         await ShadowTables.ExecuteAsync(connection, SummariesSql(shadow), cancellation);
         await shadow.IndexAsync(connection, [PositionSummariesTable.TableName], cancellation);
+    }
+
+    private static async Task ShiftsAsync(NpgsqlConnection connection, ShadowTables shadow, CancellationToken cancellation)
+    {
+        await ShadowTables.ExecuteAsync(connection, ShiftsSql(shadow), cancellation);
+        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName], cancellation);
     }
 
     private static string CopySql(string table) =>

@@ -5,7 +5,7 @@ namespace StatementTracker.Admin.Rebuilding;
 /// <summary>
 /// A rebuild's tables, built beside the live ones in a schema of their own and swapped in, in one
 /// transaction, once caught up: readers see the old tables until the swap and the new ones after it.
-/// Each shadow table has the live table's columns; its keys and indexes, the live table's, are added after
+/// Each shadow table has the live table's columns (and so their NOT NULLs); its keys and indexes, the live table's, are added after
 /// the bulk load (faster than keeping them up while loading) and keep their names through the swap.
 /// The swap never waits for a table while it holds another (it tries all of them briefly, and on failure lets
 /// go of everything and tries again), so it can never deadlock with readers, whatever order they lock in.
@@ -33,14 +33,17 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
     public async Task IndexAsync(NpgsqlConnection connection, IReadOnlyList<string> some, CancellationToken cancellation)
     {
         var statements = new List<string>();
+        var keys = new List<string>();
         foreach (var table in some)
         {
+            // The primary key is built as a unique index of its name and then made the key (a moment's exclusive
+            // lock), so that reads of the table (the shifts computed from it) go on while it builds.
             await using var command = new NpgsqlCommand(
                 """
-                select c.conname, pg_get_constraintdef(c.oid), null from pg_constraint c
+                select c.conname, pg_get_indexdef(c.conindid) from pg_constraint c
                 where c.conrelid = $1::regclass and c.contype = 'p'
                 union all
-                select null, null, pg_get_indexdef(i.indexrelid) from pg_index i
+                select null, pg_get_indexdef(i.indexrelid) from pg_index i
                 where i.indrelid = $1::regclass and not i.indisprimary
                 """, connection)
             {
@@ -58,13 +61,14 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
-                statements.Add(reader.IsDBNull(2)
-                    ? $"alter table {Shadow(table)} add constraint {reader.GetString(0)} {reader.GetString(1)}"
-                    : reader.GetString(2).Replace($" ON {Live(table)} ", $" ON {Shadow(table)} ", StringComparison.Ordinal));
+                statements.Add(reader.GetString(1).Replace($" ON {Live(table)} ", $" ON {Shadow(table)} ", StringComparison.Ordinal));
+                if (!reader.IsDBNull(0))
+                    keys.Add($"alter table {Shadow(table)} add constraint {reader.GetString(0)} primary key using index {reader.GetString(0)}");
             }
         }
         // Index builds sort in memory rather than on disk (each statement's own transaction only).
         foreach (var statement in statements) await ExecuteAsync(connection, $"set local maintenance_work_mem = '256MB'; {statement}", cancellation);
+        foreach (var key in keys) await ExecuteAsync(connection, key, cancellation);
         // Vacuumed, not only analysed: the visibility map lets reads answer from an index alone (index-only scans)
         // from the swap on, instead of after autovacuum's next pass. VACUUM runs one table per command.
         foreach (var table in some) await ExecuteAsync(connection, $"vacuum (analyze) {Shadow(table)}", cancellation);

@@ -87,6 +87,26 @@ public sealed class StoredEvents(IDocumentStore store)
                 yield return stream;
     }
 
+    /// <summary>
+    /// The streams of several events, kept in <paramref name="table"/> (an id column) so that SQL can leave them out
+    /// of what it builds from single events, and each returned whole, up to <paramref name="throughSequence"/>,
+    /// for the service to fold. Read after the head was taken, as <see cref="AllStreamsAsync"/> does.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<IEvent>> LongerStreamsAsync(
+        NpgsqlConnection connection, string table, long throughSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await Rebuilding.ShadowTables.ExecuteAsync(connection, $"create table {table} as select id from {_streams} where version > 1", cancellation);
+        var ids = new List<Guid>();
+        await using (var command = new NpgsqlCommand($"select id from {table}", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetGuid(0));
+        }
+        foreach (var chunk in ids.Chunk(PageSize / 4))
+            foreach (var stream in await StreamsAsync(connection, chunk, throughSequence, cancellation))
+                yield return stream;
+    }
+
     private async Task<HashSet<Guid>> StreamsLongerThanOneEventAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand($"select id from {_streams} where version > 1", connection);
