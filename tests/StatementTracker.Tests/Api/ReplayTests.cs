@@ -113,13 +113,13 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A rebuild makes the rows of statements with a single event in SQL, apart from the projection's own fold:
-    /// statements of every shape it reads (each date precision and month length, stated and inferred stances of
-    /// every kind, targets out of order and repeated, a speaker without a role, several topics, text beyond ASCII)
-    /// must come out as the live projection made them.
+    /// A rebuild makes the rows and documents of statements with a single event in SQL, apart from the service's
+    /// own folds: statements of every shape it reads (each date precision and month length, stated and inferred
+    /// stances of every kind, targets out of order, a speaker without a role, several topics, text beyond ASCII,
+    /// origins, sources without a URL or date, times with and without trailing zeros) must come out as live.
     /// </summary>
     [BoundedFact]
-    public async Task a_rebuild_makes_the_same_rows_as_the_live_projection_for_statements_of_every_shape()
+    public async Task a_rebuild_makes_the_same_rows_and_documents_as_live_for_statements_of_every_shape()
     {
         var topic = StatementBodies.UniqueTopic("shapes");
         var other = StatementBodies.UniqueTopic("shapes-other");
@@ -127,32 +127,40 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         string[] positions =
         [
             .. Positions, "declined to comment on the report", "pledges to deepen bilateral cooperation", "Denounces the strike",
-            "backs the ceasefire but warns against escalation", "a un ÉTAT de « vigilance » extrême", "no words that name a stance", "   ",
+            "backs the ceasefire but warns against escalation", "a un ÉTAT de « vigilance » extrême", "no words that name a stance",
         ];
+        var stances = global::StatementTracker.Vocabulary.Stances.Codes;
         var recorded = 0;
-        for (var i = 0; i < positions.Length * 2; i++)
+        for (var i = 0; i < positions.Length * 3; i++)
         {
-            var body = StatementBodies.Valid(i % 3 == 0 ? other : topic, Countries[i % Countries.Length], dates[i % dates.Length],
-                positions[i % positions.Length].Trim().Length == 0 ? "monitors" : positions[i % positions.Length]);
-            if (i % 2 == 1) body = body.With("stance", global::StatementTracker.Vocabulary.Stances.Codes[i % global::StatementTracker.Vocabulary.Stances.Codes.Count].ToUpperInvariant());
-            if (i % 4 == 0) body = body.With("targets", new JsonArray("RUS", "CHN", "RUS", "USA"));
+            var body = StatementBodies.Valid(i % 3 == 0 ? other : topic, Countries[i % Countries.Length], dates[i % dates.Length], positions[i % positions.Length]);
+            if (i % 2 == 1) body = body.With("stance", stances[i % stances.Count].ToUpperInvariant());
+            if (i % 4 == 0) body = body.With("targets", new JsonArray("RUS", "CHN", "rus", "USA"));
             if (i % 5 == 0) body = body.With("speaker", new JsonObject { ["name"] = "Porte-parole Ōno" });
             if (i % 6 == 0) body = body.With("topics", new JsonArray(topic, other));
             if (i % 7 == 0) body = body.With("quote", "« Nous suivons la situation de près »").With("occasion", "press conference");
+            if (i % 8 == 0) body = body.With("sources", new JsonArray(new JsonObject { ["publisher"] = "Kyodo" }, new JsonObject { ["publisher"] = "Ōno Shimbun", ["url"] = $"https://example.org/{i}?q=ü", ["publishedOn"] = "2024-02" }));
+            if (i % 9 == 0) body = body.With("origin", new JsonObject { ["dataset"] = "ICEWS", ["recordId"] = $"shape-{topic}-{i}" }).Without("statementId");
             await app.Host.RecordAsync(body);
             recorded++;
         }
         await app.WaitForProjectionsAsync();
         var live = await ProjectionSnapshot.TakeAsync(app.ConnectionString);
 
-        (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/PositionHistory/rebuild")).Status.ShouldBe(202);
-        await WaitForRebuildAsync("PositionHistory");
+        foreach (var projection in new[] { "PositionHistory", "Statement" })
+        {
+            (await app.Host.SendAsync(HttpMethod.Post, $"/admin/projections/{projection}/rebuild")).Status.ShouldBe(202);
+            await WaitForRebuildAsync(projection);
+        }
         await app.WaitForProjectionsAsync();
         var rebuilt = await ProjectionSnapshot.TakeAsync(app.ConnectionString);
 
-        recorded.ShouldBe(positions.Length * 2);
+        recorded.ShouldBe(positions.Length * 3);
         live.Positions.ShouldContain(topic);
+        live.Statements.ShouldContain("Kyodo");
+        live.Statements.ShouldContain("icews");
         rebuilt.Positions.ShouldBe(live.Positions);
+        rebuilt.Statements.ShouldBe(live.Statements);
     }
 
     [BoundedFact]

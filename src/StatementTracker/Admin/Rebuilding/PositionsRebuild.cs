@@ -3,13 +3,14 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using StatementTracker.Positions;
+using StatementTracker.Vocabulary;
 
 namespace StatementTracker.Admin.Rebuilding;
 
 /// <summary>
 /// Rebuilds the position tables without downtime. Into shadow tables: the rows of statements with several events
 /// worked out from their events (<see cref="PositionBatch"/>, the projection's own fold) and copied in, those of
-/// statements with one event (nearly all) made by PostgreSQL (<see cref="SingleEventRows"/>); the shifts and
+/// statements with one event (nearly all) made by PostgreSQL (<see cref="SingleEventStatements"/>); the shifts and
 /// summaries are then computed over them in SQL; events recorded meanwhile are applied by the projection's
 /// SQL function. To finish, the live agent stops, the shadow tables take in the last events (and the live ones
 /// too while someone subscribes to alerts, raising any shift as the agent would have), and the shadow tables
@@ -77,7 +78,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
     /// <summary>
     /// Every position row there is: those of statements with several events folded here, stream by stream, and
     /// copied in (by one COPY on a second connection, while the next streams are read and folded); those of
-    /// statements with one event made by PostgreSQL from the events (<see cref="SingleEventRows"/>). Then the
+    /// statements with one event made by PostgreSQL from the events (<see cref="SingleEventStatements"/>). Then the
     /// keys, the present shifts and the summaries, whose tables are indexed once filled.
     /// </summary>
     private async Task BuildAsync(
@@ -96,11 +97,11 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
             }
             await copy.CompleteAsync(cancellation);
         }
-        var single = new SingleEventRows(
+        var single = new SingleEventStatements(
             $"{store.Options.Events.DatabaseSchemaName}.mt_events", longer, $"{ShadowTables.Schema}.st_inferred_stances");
         await single.InferStancesAsync(connection, await OpenAsync(cancellation), through, cancellation);
         await using var second = await OpenAsync(cancellation);
-        await single.InsertAsync([connection, second], entries, through, cancellation);
+        await single.InsertAsync([connection, second], SingleEventRowsSql(entries, single), through, cancellation);
         progress(new RebuildProgress("indexing", through, through));
 
         // The entries are indexed on one connection while the shifts are computed from them on the other.
@@ -124,6 +125,27 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
          from stdin (format binary)
          """;
 
+    /// <summary>
+    /// The rows <see cref="PositionBatch"/> makes of a statement's recording: one per topic, present. Targets are
+    /// kept as a set in ordinal order, as <see cref="Targets.Canonical"/> keeps them (country codes).
+    /// </summary>
+    private static string SingleEventRowsSql(string entries, SingleEventStatements single) =>
+        $"""
+         insert into {entries} (statement_id, topic, revision, country, known_from, known_until, recorded_seq, stated_from, stated_to,
+           stated_precision, stated_on, stance, family, substantive, stance_inferred, position, speaker_name, speaker_role, targets)
+         select e.stream_id, t.topic, e.version, c.country, e.timestamp, null, e.seq_id, d.first_day, d.last_day, d.precision,
+           c."statedOn", s.stance, coalesce(f.family, '{StanceFamilies.None}'), coalesce(f.family, '{StanceFamilies.None}') <> '{StanceFamilies.None}',
+           c.stance is null, c.position, c.speaker->>'name', c.speaker->>'role',
+           array(select distinct x collate "C" from jsonb_array_elements_text(c.targets) x order by 1)
+         {single.Source($"""
+             cross join lateral jsonb_array_elements_text(c.topics) t(topic)
+             left join ({Families}) f(stance, family) on f.stance = s.stance
+             """)}
+         """;
+
+    private static string Families => "values " + string.Join(", ",
+        StanceFamilies.Members.SelectMany(m => m.Stances.Select(stance => $"('{stance}', '{m.Family}')")));
+
     private static void WriteRow(NpgsqlBinaryImporter copy, PositionBatch.Row row)
     {
         var stance = row.Content.EffectiveStance;
@@ -140,8 +162,8 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         copy.Write((short)row.Content.StatedOn.Precision, NpgsqlDbType.Smallint);
         copy.Write(row.Content.StatedOn.ToString(), NpgsqlDbType.Text);
         copy.Write(stance, NpgsqlDbType.Text);
-        copy.Write(Vocabulary.StanceFamilies.Of(stance), NpgsqlDbType.Text);
-        copy.Write(Vocabulary.StanceFamilies.IsSubstantive(stance), NpgsqlDbType.Boolean);
+        copy.Write(StanceFamilies.Of(stance), NpgsqlDbType.Text);
+        copy.Write(StanceFamilies.IsSubstantive(stance), NpgsqlDbType.Boolean);
         copy.Write(row.Content.StanceInferred, NpgsqlDbType.Boolean);
         copy.Write(row.Content.Position, NpgsqlDbType.Text);
         copy.Write(row.Content.Speaker.Name, NpgsqlDbType.Text);

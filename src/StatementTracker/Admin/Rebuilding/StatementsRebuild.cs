@@ -9,10 +9,11 @@ using StatementTracker.Statements.Listing;
 namespace StatementTracker.Admin.Rebuilding;
 
 /// <summary>
-/// Rebuilds the statement documents and the statement list without downtime: each statement's document is
-/// folded from its events by the same pure <see cref="Statement"/> Apply methods the inline snapshot uses, and
-/// its list row by <see cref="StatementListProjection.Fold"/>; both are copied into shadow tables (each by one
-/// COPY on a connection of its own while the next statements are read and folded), statements
+/// Rebuilds the statement documents and the statement list without downtime, into shadow tables: the document of
+/// each statement with several events folded from them by the same pure <see cref="Statement"/> Apply methods the
+/// inline snapshot uses, and its list row by <see cref="StatementListProjection.Fold"/>, both copied in (each by
+/// one COPY on a connection of its own while the next statements are read and folded); those of statements with
+/// one event (nearly all) made by PostgreSQL (<see cref="SingleEventStatements"/>). Statements
 /// changed meanwhile are folded again, and to finish, with the write gate closed (writers wait), the last
 /// changes are folded in and the shadow tables replace the live ones in one transaction.
 /// </summary>
@@ -36,12 +37,13 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
             await shadow.CreateAsync(connection, cancellation);
             long processed = 0;
             var serializer = store.Options.Serializer();
+            var longer = $"{ShadowTables.Schema}.st_longer_streams";
             await using (var documents = new StreamingCopy<Statement>(
                              await store.OpenForBulkWorkAsync(cancellation), DocumentsCopy(shadow), (copy, statement) => WriteDocument(copy, statement, serializer), cancellation))
             await using (var list = new StreamingCopy<StatementListProjection.Row>(
                              await store.OpenForBulkWorkAsync(cancellation), ListCopy(shadow), WriteListRow, cancellation))
             {
-                await foreach (var stream in events.AllStreamsAsync(connection, built, cancellation))
+                await foreach (var stream in events.LongerStreamsAsync(connection, longer, built, cancellation))
                 {
                     await documents.AddAsync(Fold(stream), cancellation);
                     foreach (var row in StatementListProjection.Fold(stream)) await list.AddAsync(row, cancellation);
@@ -51,8 +53,19 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
                 await documents.CompleteAsync(cancellation);
                 await list.CompleteAsync(cancellation);
             }
-            progress(new RebuildProgress("indexing", processed, built));
-            await shadow.IndexAsync(connection, cancellation);
+            var single = new SingleEventStatements(
+                $"{store.Options.Events.DatabaseSchemaName}.mt_events", longer, $"{ShadowTables.Schema}.st_inferred_stances");
+            await single.InferStancesAsync(connection, await store.OpenForBulkWorkAsync(cancellation), built, cancellation);
+            await using (var second = await store.OpenForBulkWorkAsync(cancellation))
+            {
+                await single.InsertAsync([connection, second], SingleEventDocumentsSql(shadow, single), built, cancellation);
+                await single.InsertAsync([connection, second], SingleEventListSql(shadow, single), built, cancellation);
+                progress(new RebuildProgress("indexing", built, built));
+                // Each table indexed on a connection of its own, side by side.
+                await Task.WhenAll(
+                    shadow.IndexAsync(connection, [_documents], cancellation),
+                    shadow.IndexAsync(second, [StatementListTable.TableName], cancellation));
+            }
 
             for (var head = await events.CommittedHeadAsync(connection, cancellation); head - built > FinishWithin;
                  head = await events.CommittedHeadAsync(connection, cancellation))
@@ -121,6 +134,35 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
 
     private static string ListCopy(ShadowTables shadow) =>
         $"copy {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset) from stdin (format binary)";
+
+    /// <summary>
+    /// The document <see cref="Statement.Create"/> makes of a recording, as the store's serializer writes it
+    /// (camel case; dates as "2024-07-04"; times in UTC with as many fractional digits as they need, as PostgreSQL
+    /// writes them into JSON in UTC). Its lists and objects are the event's own.
+    /// </summary>
+    private string SingleEventDocumentsSql(ShadowTables shadow, SingleEventStatements single) =>
+        $"""
+         insert into {shadow.Shadow(_documents)} (id, data, mt_last_modified, mt_dotnet_type, mt_version)
+         select e.stream_id, jsonb_build_object(
+             'id', e.stream_id, 'speaker', c.speaker, 'country', c.country, 'topics', c.topics, 'position', c.position,
+             'stance', s.stance, 'stanceInferred', c.stance is null, 'statedOn', c."statedOn",
+             'statedWithin', jsonb_build_object('from', to_char(d.first_day, 'YYYY-MM-DD'), 'to', to_char(d.last_day, 'YYYY-MM-DD')),
+             'quote', j.content->'quote', 'targets', c.targets, 'occasion', j.content->'occasion',
+             'sources', e.data->'sources', 'origin', e.data->'origin', 'status', '{StatementStatus.Recorded}'::text, 'retraction', null::jsonb,
+             'version', e.version, 'recordedAt', to_jsonb(e.timestamp), 'recordedBy', e.data->'recordedBy',
+             'lastChangedAt', to_jsonb(e.timestamp), 'corrections', 0),
+           e.timestamp, '{typeof(Statement).FullName}', e.version
+         {single.Source()}
+         """;
+
+    /// <summary>The list row <see cref="StatementListProjection.Fold"/> makes of a recording.</summary>
+    private static string SingleEventListSql(ShadowTables shadow, SingleEventStatements single) =>
+        $"""
+         insert into {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset)
+         select e.stream_id, c.country, array(select t from jsonb_array_elements_text(c.topics) with ordinality as t(t, n) order by n),
+           '{StatementStatus.Recorded}', d.first_day, e.seq_id, c.speaker->>'name', e.data->'origin'->>'dataset'
+         {single.Source()}
+         """;
 
     private static void WriteDocument(NpgsqlBinaryImporter copy, Statement statement, ISerializer serializer)
     {
