@@ -35,7 +35,7 @@ public sealed class SingleEventStatements(string events, string longerStreams, s
             },
             cancellation);
         await using (var command = new NpgsqlCommand(
-                         $"select distinct e.data->'content'->>'position' from {events} e where {Filter} and e.data->'content'->>'stance' is null",
+                         $"select distinct e.data->'content'->>'position' from {events} e where {Recordings} and e.data->'content'->>'stance' is null",
                          connection) { CommandTimeout = 0, Parameters = { new NpgsqlParameter { Value = through } } })
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
@@ -96,7 +96,12 @@ public sealed class SingleEventStatements(string events, string longerStreams, s
          where {Filter}
          """;
 
-    /// <summary>The statements' only events: each a recording at version 1 of a stream not among the longer ones, up to the head ($1).</summary>
-    private string Filter =>
-        $"e.version = 1 and e.seq_id <= $1 and e.type = '{Recorded}' and not exists (select 1 from {longerStreams} l where l.id = e.stream_id)";
+    /// <summary>The statements' only events: each a recording of a stream not among the longer ones.</summary>
+    private string Filter => $"{Recordings} and not exists (select 1 from {longerStreams} l where l.id = e.stream_id)";
+
+    /// <summary>
+    /// Every statement's recording (its stream's first event) up to the head ($1). The stances are inferred for
+    /// all of them, so that it needs no list of the longer streams and runs while the service makes that list.
+    /// </summary>
+    private static string Recordings => $"e.version = 1 and e.seq_id <= $1 and e.type = '{Recorded}'";
 }

@@ -35,29 +35,15 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
         {
             var built = await events.CommittedHeadAsync(connection, cancellation);
             await shadow.CreateAsync(connection, cancellation);
-            long processed = 0;
-            var serializer = store.Options.Serializer();
             var longer = $"{ShadowTables.Schema}.st_longer_streams";
-            await using (var documents = new StreamingCopy<Statement>(
-                             await store.OpenForBulkWorkAsync(cancellation), DocumentsCopy(shadow), (copy, statement) => WriteDocument(copy, statement, serializer), cancellation))
-            await using (var list = new StreamingCopy<StatementListProjection.Row>(
-                             await store.OpenForBulkWorkAsync(cancellation), ListCopy(shadow), WriteListRow, cancellation))
-            {
-                await foreach (var stream in events.LongerStreamsAsync(connection, longer, built, cancellation))
-                {
-                    await documents.AddAsync(Fold(stream), cancellation);
-                    foreach (var row in StatementListProjection.Fold(stream)) await list.AddAsync(row, cancellation);
-                    processed += stream.Count;
-                    if (processed % ProgressEvery < stream.Count) progress(new RebuildProgress("building", processed, built));
-                }
-                await documents.CompleteAsync(cancellation);
-                await list.CompleteAsync(cancellation);
-            }
             var single = new SingleEventStatements(
                 $"{store.Options.Events.DatabaseSchemaName}.mt_events", longer, $"{ShadowTables.Schema}.st_inferred_stances");
-            await single.InferStancesAsync(connection, await store.OpenForBulkWorkAsync(cancellation), built, cancellation);
             await using (var second = await store.OpenForBulkWorkAsync(cancellation))
             {
+                // The statements of several events are folded here while PostgreSQL lists the positions to infer stances for.
+                await Task.WhenAll(
+                    FoldLongerStreamsAsync(connection, events, shadow, longer, built, progress, cancellation),
+                    single.InferStancesAsync(second, await store.OpenForBulkWorkAsync(cancellation), built, cancellation));
                 await single.InsertAsync([connection, second], SingleEventDocumentsSql(shadow, single), built, cancellation);
                 await single.InsertAsync([connection, second], SingleEventListSql(shadow, single), built, cancellation);
                 progress(new RebuildProgress("indexing", built, built));
@@ -90,6 +76,27 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
         {
             await shadow.DropAsync(connection, CancellationToken.None);
         }
+    }
+
+    private async Task FoldLongerStreamsAsync(
+        NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, string longer, long through, Action<RebuildProgress> progress,
+        CancellationToken cancellation)
+    {
+        var serializer = store.Options.Serializer();
+        await using var documents = new StreamingCopy<Statement>(
+            await store.OpenForBulkWorkAsync(cancellation), DocumentsCopy(shadow), (copy, statement) => WriteDocument(copy, statement, serializer), cancellation);
+        await using var list = new StreamingCopy<StatementListProjection.Row>(
+            await store.OpenForBulkWorkAsync(cancellation), ListCopy(shadow), WriteListRow, cancellation);
+        long processed = 0;
+        await foreach (var stream in events.LongerStreamsAsync(connection, longer, through, cancellation))
+        {
+            await documents.AddAsync(Fold(stream), cancellation);
+            foreach (var row in StatementListProjection.Fold(stream)) await list.AddAsync(row, cancellation);
+            processed += stream.Count;
+            if (processed % ProgressEvery < stream.Count) progress(new RebuildProgress("building", processed, through));
+        }
+        await documents.CompleteAsync(cancellation);
+        await list.CompleteAsync(cancellation);
     }
 
     /// <summary>Folds again, whole, every statement with events in the range, replacing its shadow rows.</summary>
