@@ -135,7 +135,12 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         {
             var body = StatementBodies.Valid(i % 3 == 0 ? other : topic, Countries[i % Countries.Length], dates[i % dates.Length], positions[i % positions.Length]);
             if (i % 2 == 1) body = body.With("stance", stances[i % stances.Count].ToUpperInvariant());
-            if (i % 4 == 0) body = body.With("targets", new JsonArray("RUS", "CHN", "rus", "USA"));
+            if (i % 4 != 1) body = body.With("targets", (i % 4) switch
+            {
+                0 => new JsonArray("RUS", "CHN", "rus", "USA"),
+                2 => i % 8 == 2 ? new JsonArray("USA", "CHN") : new JsonArray("CHN", "USA"),
+                _ => new JsonArray("RUS"),
+            });
             if (i % 5 == 0) body = body.With("speaker", new JsonObject { ["name"] = "Porte-parole Ōno" });
             if (i % 6 == 0) body = body.With("topics", new JsonArray(topic, other));
             if (i % 7 == 0) body = body.With("quote", "« Nous suivons la situation de près »").With("occasion", "press conference");

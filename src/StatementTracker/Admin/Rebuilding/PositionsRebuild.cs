@@ -136,7 +136,8 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
 
     /// <summary>
     /// The rows <see cref="PositionBatch"/> makes of a statement's recording: one per topic, present. Targets are
-    /// kept as a set in ordinal order, as <see cref="Targets.Canonical"/> keeps them (country codes).
+    /// kept as a set in ordinal order, as <see cref="Targets.Canonical"/> keeps them (country codes); up to two
+    /// without a sort (a sort for each of 1,000,000 rows was a quarter of the insert's time).
     /// </summary>
     private static string SingleEventRowsSql(string entries, SingleEventStatements single) =>
         $"""
@@ -145,7 +146,11 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
          select e.stream_id, t.topic, e.version, c.country, e.timestamp, null, e.seq_id, d.first_day, d.last_day, d.precision,
            c."statedOn", s.stance, coalesce(f.family, '{StanceFamilies.None}'), coalesce(f.family, '{StanceFamilies.None}') <> '{StanceFamilies.None}',
            c.stance is null, c.position, c.speaker->>'name', c.speaker->>'role',
-           array(select distinct x collate "C" from jsonb_array_elements_text(c.targets) x order by 1)
+           case jsonb_array_length(c.targets) when 0 then array[]::text[] when 1 then array[c.targets->>0]
+             when 2 then case when (c.targets->>0) collate "C" < (c.targets->>1) then array[c.targets->>0, c.targets->>1]
+                              when (c.targets->>0) collate "C" > (c.targets->>1) then array[c.targets->>1, c.targets->>0]
+                              else array[c.targets->>0] end
+             else array(select distinct x collate "C" from jsonb_array_elements_text(c.targets) x order by 1) end
          {single.Source($"""
              cross join lateral jsonb_array_elements_text(c.topics) t(topic)
              left join ({Families}) f(stance, family) on f.stance = s.stance
