@@ -156,17 +156,19 @@ public sealed class StatementsRebuild(IDocumentStore store) : IShadowRebuild
              'statedWithin', jsonb_build_object('from', to_char(d.first_day, 'YYYY-MM-DD'), 'to', to_char(d.last_day, 'YYYY-MM-DD')),
              'quote', j.content->'quote', 'targets', c.targets, 'occasion', j.content->'occasion',
              'sources', e.data->'sources', 'origin', e.data->'origin', 'status', '{StatementStatus.Recorded}'::text, 'retraction', null::jsonb,
-             'version', e.version, 'recordedAt', to_jsonb(e.timestamp), 'recordedBy', e.data->'recordedBy',
-             'lastChangedAt', to_jsonb(e.timestamp), 'corrections', 0),
+             'version', e.version, 'recordedAt', at.json, 'recordedBy', e.data->'recordedBy',
+             'lastChangedAt', at.json, 'corrections', 0),
            e.timestamp, '{typeof(Statement).FullName}', e.version
-         {single.Source()}
+         {single.Source("cross join lateral (select to_jsonb(e.timestamp) as json) at")}
          """;
 
-    /// <summary>The list row <see cref="StatementListProjection.Fold"/> makes of a recording.</summary>
+    /// <summary>The list row <see cref="StatementListProjection.Fold"/> makes of a recording (a single topic without a sort per row).</summary>
     private static string SingleEventListSql(ShadowTables shadow, SingleEventStatements single) =>
         $"""
          insert into {shadow.Shadow(StatementListTable.TableName)} (id, country, topics, status, stated_from, recorded_seq, speaker_name, dataset)
-         select e.stream_id, c.country, array(select t from jsonb_array_elements_text(c.topics) with ordinality as t(t, n) order by n),
+         select e.stream_id, c.country,
+           case jsonb_array_length(c.topics) when 1 then array[c.topics->>0]
+             else array(select t from jsonb_array_elements_text(c.topics) with ordinality as t(t, n) order by n) end,
            '{StatementStatus.Recorded}', d.first_day, e.seq_id, c.speaker->>'name', e.data->'origin'->>'dataset'
          {single.Source()}
          """;
