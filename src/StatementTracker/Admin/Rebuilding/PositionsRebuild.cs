@@ -100,6 +100,8 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         await Task.WhenAll(
             shadow.IndexAsync(connection, [PositionEntriesTable.TableName], cancellation),
             ShiftsAsync(second, shadow, cancellation));
+        // Only now: the entries' index builds were running while the shifts were written.
+        await shadow.VacuumAsync(connection, [PositionShiftsTable.TableName], cancellation);
         await Task.WhenAll(
             ShadowTables.ExecuteAsync(connection, SummariesSql(shadow, share: 0, shares: 2), cancellation),
             ShadowTables.ExecuteAsync(second, SummariesSql(shadow, share: 1, shares: 2), cancellation));
@@ -124,7 +126,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
     private static async Task ShiftsAsync(NpgsqlConnection connection, ShadowTables shadow, CancellationToken cancellation)
     {
         await ShadowTables.ExecuteAsync(connection, ShiftsSql(shadow), cancellation);
-        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName], cancellation);
+        await shadow.IndexAsync(connection, [PositionShiftsTable.TableName], cancellation, vacuum: false);
     }
 
     private static string CopySql(string table) =>
