@@ -206,8 +206,8 @@ public static class StatementTrackerSetup
     {
         var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
-        await using var unlimited = new Npgsql.NpgsqlCommand(BulkWorkSettings, connection);
-        await unlimited.ExecuteNonQueryAsync(cancellation);
+        await using var settings = new Npgsql.NpgsqlCommand(BulkWorkSettings, connection);
+        await settings.ExecuteNonQueryAsync(cancellation);
         return connection;
     }
 }

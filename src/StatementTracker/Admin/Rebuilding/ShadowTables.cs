@@ -26,9 +26,6 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
         await ExecuteAsync(connection, sql, cancellation);
     }
 
-    /// <summary>Gives the shadow tables the live tables' primary keys, indexes (with the same names) and storage parameters.</summary>
-    public Task IndexAsync(NpgsqlConnection connection, CancellationToken cancellation) => IndexAsync(connection, tables, cancellation);
-
     /// <summary>
     /// Gives these shadow tables (of <see cref="ShadowTables"/>'s own) the live tables' keys, indexes and storage
     /// parameters, then vacuums them, unless <paramref name="vacuum"/> is false: a table filled while another
