@@ -10,6 +10,9 @@
 # Password authentication (scram-sha-256), on loopback only: the superuser `postgres` gets a random
 # password at creation, kept beside the data directory in DIR.password (mode 600), which callers read.
 # PostgreSQL refuses to run as root, so as root the cluster belongs to, and runs as, `postgres`.
+# Text sorts by byte (LC_COLLATE C; character classes stay UTF-8): the service's keys are codes and slugs,
+# and PostgreSQL compares C-collated text without the C library's collation: the import and the rebuilds
+# of 1,000,000 statements took 14-19% less time here (see README, Benchmark).
 set -euo pipefail
 
 command=${1:?usage: postgres-local.sh start|stop|status DIR [PORT]}
@@ -42,7 +45,7 @@ case "$command" in
       pwfile=$(mktemp)
       cp "$password_file" "$pwfile"
       [ "$(id -u)" = "0" ] && chown postgres "$pwfile"
-      run_as_owner "$bin/initdb" -D "$dir" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+      run_as_owner "$bin/initdb" -D "$dir" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 --lc-collate=C >/dev/null
       rm -f "$pwfile"
     fi
     # A cluster made before passwords (trust) keeps working: no password file, no password needed.

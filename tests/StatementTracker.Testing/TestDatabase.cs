@@ -47,7 +47,8 @@ public sealed class TestDatabase : IAsyncLifetime
         }
         else if (TestcontainersSettings.OS.DockerEndpointAuthConfig is not null)
         {
-            _container = new PostgreSqlBuilder("postgres:15-alpine").Build();
+            // Text sorted by byte, as deploy/postgres-local.sh and the compose file make their clusters.
+            _container = new PostgreSqlBuilder("postgres:15-alpine").WithEnvironment("POSTGRES_INITDB_ARGS", "--lc-collate=C").Build();
             await _container.StartAsync();
             ServerConnectionString = _container.GetConnectionString();
         }
