@@ -52,20 +52,36 @@ public readonly record struct PartialDate : IComparable<PartialDate>
     public static bool TryParse(string? text, out PartialDate date)
     {
         date = default;
-        if (string.IsNullOrEmpty(text)) return false;
-        var parts = text.Split('-');
-        if (parts.Length > 3 || parts[0].Length != 4) return false;
-        if (parts.Skip(1).Any(p => p.Length != 2)) return false;
-        if (!parts.All(p => p.All(char.IsAsciiDigit))) return false;
-
-        var year = int.Parse(parts[0], CultureInfo.InvariantCulture);
-        int? month = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : null;
-        int? day = parts.Length > 2 ? int.Parse(parts[2], CultureInfo.InvariantCulture) : null;
+        // YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits in fixed places: read in place, without allocating, as a
+        // recorded statement's dates are parsed several times over (checked, converted, serialised).
+        if (text is not { Length: 4 or 7 or 10 } || !TryDigits(text.AsSpan(0, 4), out var year)) return false;
+        int? month = null, day = null;
+        if (text.Length >= 7)
+        {
+            if (text[4] != '-' || !TryDigits(text.AsSpan(5, 2), out var m)) return false;
+            month = m;
+        }
+        if (text.Length == 10)
+        {
+            if (text[7] != '-' || !TryDigits(text.AsSpan(8, 2), out var d)) return false;
+            day = d;
+        }
         if (year < 1) return false;
         if (month is < 1 or > 12) return false;
         if (day is not null && (day < 1 || day > DateTime.DaysInMonth(year, month!.Value))) return false;
 
         date = new PartialDate(year, month, day);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+            value = value * 10 + (c - '0');
+        }
         return true;
     }
 

@@ -31,6 +31,15 @@ public class PartialDateTests
     [InlineData("2024/07/04")]
     [InlineData("July 2024")]
     [InlineData("２０２４")]
+    [InlineData("2024-")]
+    [InlineData("2024-07-")]
+    [InlineData("20240704")]
+    [InlineData("2024_07-04")]
+    [InlineData("2024-07_04")]
+    [InlineData("0000")]
+    [InlineData("2024-00")]
+    [InlineData("2024-07-00")]
+    [InlineData("-024-07-04")]
     public void text_that_is_not_a_year_month_or_day_is_not_a_partial_date(string text) =>
         PartialDate.TryParse(text, out _).ShouldBeFalse();
 
