@@ -19,7 +19,7 @@ public static class ServiceRole
     public static IReadOnlyList<string> RebuiltTables(IDocumentStore store) =>
     [
         PositionEntriesTable.TableName, PositionShiftsTable.TableName, PositionSummariesTable.TableName,
-        StatementListTable.TableName, store.Options.FindOrResolveDocumentType(typeof(Statement)).TableName.Name,
+        PositionYearsTable.TableName, StatementListTable.TableName, store.Options.FindOrResolveDocumentType(typeof(Statement)).TableName.Name,
     ];
 
     public static string GrantSql(IDocumentStore store, string role)

@@ -18,6 +18,8 @@ public static class Configuration
         options.Storage.ExtendedSchemaObjects.Add(PositionEntriesTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(PositionShiftsTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(PositionSummariesTable.Define(schema));
+        // After the tables it is filled from when created.
+        options.Storage.ExtendedSchemaObjects.Add(PositionYearsTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.Define(schema));
         options.Storage.ExtendedSchemaObjects.Add(RaisedShiftsTable.DefineProgress(schema));
         options.Storage.ExtendedSchemaObjects.Add(Function.ForSql(PositionBatchSql.Function(schema)));
@@ -28,6 +30,7 @@ public static class Configuration
             async.DeleteDataInTableOnTeardown(PositionEntriesTable.QualifiedName(schema));
             async.DeleteDataInTableOnTeardown(PositionShiftsTable.QualifiedName(schema));
             async.DeleteDataInTableOnTeardown(PositionSummariesTable.QualifiedName(schema));
+            async.DeleteDataInTableOnTeardown(PositionYearsTable.QualifiedName(schema));
         });
     }
 }

@@ -4,7 +4,7 @@ namespace StatementTracker.Positions;
 /// The SQL function that applies one batch of statement changes to the position tables in a single round
 /// trip: it closes the rows of corrected and retracted statements, inserts the new rows, recomputes the
 /// shifts around every row that came or went, raises the shifts that appeared, and refreshes the summaries
-/// of the country-topic pairs touched. Set-based throughout: the cost is per batch, not per event.
+/// of the country-topic pairs touched and the counts by year of the long ones. Set-based throughout: the cost is per batch, not per event.
 /// </summary>
 public static class PositionBatchSql
 {
@@ -18,6 +18,7 @@ public static class PositionBatchSql
         var entries = PositionEntriesTable.QualifiedName(schema);
         var shifts = PositionShiftsTable.QualifiedName(schema);
         var summaries = PositionSummariesTable.QualifiedName(schema);
+        var years = PositionYearsTable.QualifiedName(schema);
         var raised = RaisedShiftsTable.QualifiedName(schema);
         var raisedThrough = RaisedShiftsTable.ProgressName(schema);
         // The header is written as PostgreSQL prints it back (pg_get_functiondef), so the schema check at start-up
@@ -34,7 +35,7 @@ public static class PositionBatchSql
               c_country text[]; c_topic text[]; c_from date[]; c_precision smallint[]; c_seq bigint[]; c_substantive boolean[];
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
               i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
-              s_country text[]; s_topic text[]; s_delta int[];
+              s_country text[]; s_topic text[]; s_from date[]; s_delta int[];
             begin
               -- Shifts are raised once per event: a replay of events already seen (a rebuild) raises none.
               select raise_shifts and coalesce(max(through_seq), 0) < batch_seq into raising from {{raisedThrough}};
@@ -53,12 +54,12 @@ public static class PositionBatchSql
               unshifted as (
                 delete from {{shifts}} s using closed c
                 where s.statement_id = c.statement_id and s.topic = c.topic and s.revision = c.revision
-                returning s.country, s.topic)
+                returning s.country, s.topic, s.stated_from)
               select array_agg(country), array_agg(topic), array_agg(stated_from), array_agg(stated_precision),
                      array_agg(recorded_seq), array_agg(substantive),
                      (select array_agg(country) from unshifted), (select array_agg(topic) from unshifted),
-                     (select array_agg(-1) from unshifted)
-              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive, s_country, s_topic, s_delta
+                     (select array_agg(stated_from) from unshifted), (select array_agg(-1) from unshifted)
+              into c_country, c_topic, c_from, c_precision, c_seq, c_substantive, s_country, s_topic, s_from, s_delta
               from closed;
 
               -- 2. Insert the new rows. A corrected statement keeps its place in recording order.
@@ -138,8 +139,9 @@ public static class PositionBatchSql
                 where raising and c.shift_from is not null
                 on conflict (id) do nothing)
               select coalesce(s_country, '{}') || array_agg(country), coalesce(s_topic, '{}') || array_agg(topic),
+                     coalesce(s_from, '{}') || array_agg(stated_from),
                      coalesce(s_delta, '{}') || array_agg((shift_from is not null)::int - (before is not null)::int)
-              into s_country, s_topic, s_delta
+              into s_country, s_topic, s_from, s_delta
               from changed;
 
               -- 4. Refresh the summary of every country and topic touched: the totals by what came and went,
@@ -189,6 +191,45 @@ public static class PositionBatchSql
                 current_stance = excluded.current_stance, current_family = excluded.current_family,
                 current_substantive = excluded.current_substantive, current_targets = excluded.current_targets,
                 last_shift_statement_id = excluded.last_shift_statement_id, last_shift_revision = excluded.last_shift_revision;
+
+              -- 5. Keep the counts by year of the long histories touched, by what came and went in each year; a history
+              --    that has just become long is counted from its rows, one that has become short loses its counts.
+              with deltas as (
+                select country, topic, year, sum(history)::int as history, sum(shifts)::int as shifts from (
+                  select country, topic, extract(year from stated_from)::int as year, -1 as history, 0 as shifts
+                  from unnest(c_country, c_topic, c_from) as c(country, topic, stated_from)
+                  union all
+                  select country, topic, extract(year from stated_from)::int, 1, 0
+                  from unnest(i_country, i_topic, i_from) as i(country, topic, stated_from)
+                  union all
+                  select country, topic, extract(year from stated_from)::int, 0, delta
+                  from unnest(s_country, s_topic, s_from, s_delta) as s(country, topic, stated_from, delta)) d
+                group by country, topic, year),
+              pairs as (
+                select d.country, d.topic, coalesce(min(m.history_total), 0) >= {{PositionYearsTable.LongHistory}} as long_now,
+                  coalesce(min(m.history_total), 0) - sum(d.history) >= {{PositionYearsTable.LongHistory}} as long_before
+                from deltas d left join {{summaries}} m on m.country = d.country and m.topic = d.topic
+                group by d.country, d.topic),
+              merged as (
+                select d.country, d.topic, d.year, coalesce(y.history_total, 0) + d.history as history_total,
+                  coalesce(y.shifts_total, 0) + d.shifts as shifts_total, y.year is not null as existed
+                from deltas d
+                join pairs p on p.country = d.country and p.topic = d.topic and p.long_now and p.long_before
+                left join {{years}} y on y.country = d.country and y.topic = d.topic and y.year = d.year),
+              shortened as (
+                delete from {{years}} y using pairs p
+                where y.country = p.country and y.topic = p.topic and not p.long_now and p.long_before),
+              emptied as (
+                delete from {{years}} y using merged m
+                where y.country = m.country and y.topic = m.topic and y.year = m.year and m.existed and m.history_total = 0),
+              updated as (
+                update {{years}} y set history_total = m.history_total, shifts_total = m.shifts_total from merged m
+                where y.country = m.country and y.topic = m.topic and y.year = m.year and m.existed and m.history_total <> 0),
+              added as (
+                insert into {{years}} (country, topic, year, history_total, shifts_total)
+                select country, topic, year, history_total, shifts_total from merged where not existed and history_total <> 0)
+              insert into {{years}} (country, topic, year, history_total, shifts_total)
+              {{PositionYearsTable.CountsSql(entries, shifts, "select country, topic from pairs where long_now and not long_before")}};
             end;
             $function$;
             """;

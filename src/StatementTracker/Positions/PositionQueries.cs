@@ -31,7 +31,7 @@ public static class PositionQueries
         var visible = IndexBoundedVisible(view);
         var totals = view switch
         {
-            { KnownAt: null } => SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m")),
+            { KnownAt: null } => SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m"), PositionYearsTable.QualifiedName(session.DocumentStore.Options.DatabaseSchemaName)),
             { AsOf: null } => InstantTotals(entries, summaries, shifts, visible, oneTopic),
             _ => VisibleTotals(entries, visible, string.Format(oneTopic, "e")),
         };
@@ -64,7 +64,7 @@ public static class PositionQueries
                """;
         // Where SettledTotals' settled rows end: every row stated before the first day of the date's year has ended by it.
         var settledBefore = view.AsOf is { } asOf ? new DateOnly(asOf.Year, 1, 1) : (DateOnly?)null;
-        return session.ListAsync(sql, view.Parameters(new { country, topic, settled_before = settledBefore }), row => new TopicSummary(
+        return session.ListAsync(sql, view.Parameters(new { country, topic, settled_before = settledBefore, settled_year = settledBefore?.Year }), row => new TopicSummary(
             row.Get<string>("topic"),
             Entry(row, "c_"),
             row.Get<int>("history_total"),
@@ -75,28 +75,27 @@ public static class PositionQueries
     /// <summary>
     /// Each topic's totals in a view at a past date as known now. Every row stated before the date's year
     /// (<c>@settled_before</c>) is visible in it, and present, so that part of the history counts as it does now,
-    /// shifts included; only that year is walked in order for its shifts, from the stance before it. The rest
-    /// is counted from the indexes on the shorter side of the year: up to the date, or, when the date is nearer
-    /// the topic's end, as the summary's totals less what follows. So a read grows with one side of the date at
-    /// most, never with the whole history.
+    /// shifts included: a long history's from its counts by year (<see cref="PositionYearsTable"/>), a short one's
+    /// from its index entries (fewer than <see cref="PositionYearsTable.LongHistory"/>). Only the date's year is
+    /// walked in order, for its rows and shifts, from the stance before it. So a read grows with one year of
+    /// history at most, never with the whole of it.
     /// </summary>
-    private static string SettledTotals(string entries, string summaries, string shifts, string visible, string oneTopic)
+    private static string SettledTotals(string entries, string summaries, string shifts, string visible, string oneTopic, string years)
     {
         string Count(string table, string alias, string condition) =>
             $"(select count(*)::int from {table} {alias} where {alias}.country = @country and {alias}.topic = m.topic and {condition})";
+        var isLong = $"m.history_total >= {PositionYearsTable.LongHistory}";
         return $"""
             select m.topic,
-              case when r.from_start then {Count(entries, "e", visible)}
-                   else m.history_total - {Count(entries, "e", "e.known_until is null and e.stated_from >= @settled_before and e.stated_to > @as_of")} end
-                as history_total,
-              case when r.from_start then {Count(shifts, "s", "s.stated_from < @settled_before")}
-                   else m.shifts_total - {Count(shifts, "s", "s.stated_from >= @settled_before")} end
+              case when {isLong} then y.history_total + {Count(entries, "e", $"e.stated_from >= @settled_before and {visible}")}
+                   else {Count(entries, "e", visible)} end as history_total,
+              case when {isLong} then y.shifts_total
+                   else {Count(shifts, "s", "s.stated_from < @settled_before")} end
                 + w.shifts as shifts_total
             from {summaries} m
             cross join lateral (
-              select @settled_before - (select e.stated_from from {entries} e where e.country = @country and e.topic = m.topic order by e.stated_from limit 1)
-                  <= (select e.stated_from from {entries} e where e.country = @country and e.topic = m.topic order by e.stated_from desc limit 1) - @settled_before
-                as from_start) r
+              select coalesce(sum(y.history_total), 0)::int as history_total, coalesce(sum(y.shifts_total), 0)::int as shifts_total
+              from {years} y where y.country = @country and y.topic = m.topic and y.year < @settled_year and {isLong}) y
             cross join lateral {ShiftsFrom(entries, "m.topic", "@settled_before", visible)} w
             where m.country = @country {oneTopic}
             """;

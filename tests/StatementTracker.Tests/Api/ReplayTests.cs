@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Marten;
 using Shouldly;
+using StatementTracker.Infrastructure;
 using StatementTracker.Tests.Support;
 
 namespace StatementTracker.Tests.Api;
@@ -110,6 +111,46 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         live.Positions.Length.ShouldBeGreaterThan(1000);
         rebuilt.Positions.ShouldBe(live.Positions);
         rebuilt.Statements.ShouldBe(live.Statements);
+    }
+
+    /// <summary>
+    /// Long histories are counted by year: live batch by batch, by a rebuild all at once from its rows. Both
+    /// agree, for histories that grew long, were corrected across years, and became short again.
+    /// </summary>
+    [BoundedFact]
+    public async Task a_rebuild_counts_long_histories_by_year_as_live_does()
+    {
+        var random = new Random(1964);
+        var topics = new[] { StatementBodies.UniqueTopic("long-a"), StatementBodies.UniqueTopic("long-b"), StatementBodies.UniqueTopic("long-c") };
+        var recorded = new List<(Guid Id, int Topic)>();
+        for (var i = 0; i < 3 * global::StatementTracker.Positions.PositionYearsTable.LongHistory + 20; i++)
+        {
+            var topic = i % 3;
+            var body = StatementBodies.Valid(topics[topic], "KAZ", $"{2015 + random.Next(8)}-{1 + random.Next(12):D2}", Positions[random.Next(Positions.Length)]);
+            recorded.Add((await app.Host.RecordAsync(body), topic));
+        }
+        foreach (var (id, _) in recorded.Where(r => r.Topic == 0).Take(12))
+            await app.Host.CorrectAsync(id, 1, new JsonObject { ["statedOn"] = $"{2010 + random.Next(15)}", ["occasion"] = "re-dated" });
+        foreach (var (id, _) in recorded.Where(r => r.Topic == 1).Take(10)) await app.Host.RetractAsync(id);
+        await app.WaitForProjectionsAsync();
+        var live = await ProjectionSnapshot.TakeAsync(app.ConnectionString);
+        var counted = await YearCountsAsync(topics);
+
+        (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/PositionHistory/rebuild")).Status.ShouldBe(202);
+        await WaitForRebuildAsync("PositionHistory");
+        await app.WaitForProjectionsAsync();
+        var rebuilt = await ProjectionSnapshot.TakeAsync(app.ConnectionString);
+
+        counted.ShouldBe([topics[0], topics[2]], "the first and last are long; the second became short");
+        rebuilt.Positions.ShouldBe(live.Positions);
+    }
+
+    /// <summary>Which of the topics have counts by year.</summary>
+    private async Task<List<string>> YearCountsAsync(string[] topics)
+    {
+        await using var session = app.Store.QuerySession();
+        return await session.ListAsync("select distinct topic from public.st_position_years where topic = any(@topics) order by topic",
+            new { topics }, r => r.Get<string>("topic"), CancellationToken.None);
     }
 
     /// <summary>

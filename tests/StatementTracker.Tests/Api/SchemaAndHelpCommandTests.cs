@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Shouldly;
+using StatementTracker.Positions;
 
 namespace StatementTracker.Tests.Api;
 
@@ -26,6 +27,32 @@ public class SchemaAndHelpCommandTests(TestDatabase database)
         var again = await HostProcess.RunAsync(connectionString, NoAutoCreate, "db-apply");
         again.ExitCode.ShouldBe(0, again.Output);
         (await HostProcess.CountAsync(connectionString, "select count(*) from pg_tables where schemaname = 'public'")).ShouldBe(tables);
+    }
+
+    /// <summary>
+    /// The counts by year that dated summaries of long histories read came after the position tables: a database
+    /// made before them gets them from its positions when the schema is applied, without a rebuild.
+    /// </summary>
+    [BoundedFact(Timeout = TestBounds.CommandLineTest)]
+    public async Task db_apply_fills_the_counts_by_year_of_a_database_made_before_them_from_its_positions()
+    {
+        var connectionString = await database.CreateDatabaseAsync("years");
+        var topic = StatementBodies.UniqueTopic("years");
+        var path = Path.Combine(Path.GetTempPath(), $"statementtracker-years-{Guid.NewGuid():N}.jsonl");
+        PositionYearsTable.LongHistory.ShouldBeLessThanOrEqualTo(70, "a long history");
+        await File.WriteAllLinesAsync(path, Enumerable.Range(0, 70).Select(i =>
+            StatementBodies.Valid(topic, "MEX", $"{2015 + i % 7}-{1 + i % 12:D2}", i % 3 == 0 ? "opposes the plan" : "supports the plan").ToJsonString()));
+        (await HostProcess.RunAsync(connectionString, "import", path)).ExitCode.ShouldBe(0);
+        (await HostProcess.RunAsync(connectionString, "projections", "rebuild", "-p", "PositionHistory")).ExitCode.ShouldBe(0);
+        const string counts = "select coalesce(sum(history_total), 0) * 1000000 + coalesce(sum(shifts_total), 0) * 1000 + count(*) from public.st_position_years";
+        var built = await HostProcess.CountAsync(connectionString, counts);
+        built.ShouldBe(70 * 1_000_000L + 47 * 1000 + 7, "70 rows over 7 years, with 47 changes between support and opposition in date order");
+
+        await HostProcess.CountAsync(connectionString, "drop table public.st_position_years; select 0::bigint");
+        var applied = await HostProcess.RunAsync(connectionString, NoAutoCreate, "db-apply");
+
+        applied.ExitCode.ShouldBe(0, applied.Output);
+        (await HostProcess.CountAsync(connectionString, counts)).ShouldBe(built);
     }
 
     [BoundedFact(Timeout = TestBounds.CommandLineTest)]

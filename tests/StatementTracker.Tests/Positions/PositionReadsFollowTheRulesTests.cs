@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using JasperFx.Events;
 using Marten;
 using Shouldly;
+using StatementTracker.Infrastructure;
 using StatementTracker.Positions;
 using StatementTracker.Statements;
 using StatementTracker.Tests.Support;
@@ -108,6 +109,111 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
             foreach (var b in Countries.Where(c => string.CompareOrdinal(c, a) > 0))
                 await PairAlignmentShouldMatchAsync(a, b, topics, view, expected);
         }
+    }
+
+    /// <summary>
+    /// A long history (from <see cref="PositionYearsTable.LongHistory"/> present rows) is counted by year for its
+    /// summaries at a past date: those summaries agree with the rules as it grows long, changes (re-dated, restanced,
+    /// retracted) and becomes short and long again; and the counts by year kept batch by batch equal a recount.
+    /// </summary>
+    [BoundedFact(Timeout = 3 * 60_000)]
+    public async Task dated_summaries_of_long_histories_match_the_rules_as_they_grow_shrink_and_grow_again()
+    {
+        var random = new Random(64);
+        const string country = "NGA";
+        var topics = Enumerable.Range(0, 2).Select(_ => StatementBodies.UniqueTopic("long")).ToArray();
+        var years = Enumerable.Range(2016, 6).ToArray();
+        string Date() => random.Next(3) switch
+        {
+            0 => $"{years[random.Next(years.Length)]}",
+            1 => $"{years[random.Next(years.Length)]}-{1 + random.Next(12):D2}",
+            _ => $"{years[random.Next(years.Length)]}-{1 + random.Next(12):D2}-{1 + random.Next(28):D2}",
+        };
+        JsonObject Body(string topic)
+        {
+            var stance = Stances[random.Next(Stances.Length)];
+            return StatementBodies.Valid(topic, country, Date(), position: $"says {stance}").With("stance", stance);
+        }
+        async Task<List<Guid>> RecordAsync(int count, string topic)
+        {
+            var bodies = Enumerable.Range(0, count).Select(_ => Body(topic)).ToArray();
+            await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, _) => await app.Host.RecordAsync(body));
+            return bodies.Select(b => Guid.Parse(b["statementId"]!.GetValue<string>())).ToList();
+        }
+        async Task ShouldMatchAsync(string stage, int longHistories)
+        {
+            await app.WaitForProjectionsAsync();
+            var ids = await StatementIdsAsync(country, topics);
+            var events = await EventsAsync(ids);
+            foreach (var asOf in new[] { "2016", "2017-03", "2018-06-30", "2019-12-31", "2020", "2021-07-01" })
+            {
+                var view = new PositionView(PartialDate.Parse(asOf), null);
+                await CountrySummaryShouldMatchAsync(country, topics, view, Expected(events, view));
+                foreach (var topic in topics)
+                {
+                    var url = $"/countries/{country}/positions/{topic}{Query(view)}";
+                    var expected = Expected(events, view).GetValueOrDefault((country, topic))?.ToSummary();
+                    var (status, position, _) = await app.Host.SendAsync(HttpMethod.Get, url);
+                    status.ShouldBe(expected is null ? 404 : 200, $"{stage}: {url}");
+                    if (expected is null) continue;
+                    position!["historyTotal"]!.GetValue<int>().ShouldBe(expected.HistoryTotal, $"{stage}: {url}");
+                    position["shiftsTotal"]!.GetValue<int>().ShouldBe(expected.ShiftsTotal, $"{stage}: {url}");
+                }
+            }
+            var (kept, recounted) = await CountsByYearAsync(country, topics);
+            kept.ShouldBe(recounted, stage);
+            kept.Select(k => k.Split('|')[1]).Distinct().Count().ShouldBe(longHistories, stage);
+        }
+
+        // Both topics grow long: the first with most of its rows, the second by crossing one by one.
+        var first = await RecordAsync(PositionYearsTable.LongHistory + 30, topics[0]);
+        var second = await RecordAsync(PositionYearsTable.LongHistory - 2, topics[1]);
+        await ShouldMatchAsync("one long, one short", longHistories: 1);
+        second.AddRange(await RecordAsync(5, topics[1]));
+        await ShouldMatchAsync("both long", longHistories: 2);
+
+        // Changes within long histories: re-dated across years, restanced, moved to the other topic, retracted.
+        var changed = first.OrderBy(_ => random.Next()).Take(24).ToList();
+        foreach (var (id, i) in changed.Select((id, i) => (id, i)))
+        {
+            if (i % 4 == 3) { await app.Host.RetractAsync(id); first.Remove(id); continue; }
+            JsonObject correction = (i % 4) switch
+            {
+                0 => new() { ["statedOn"] = Date() },
+                1 => new() { ["stance"] = Stances[random.Next(Stances.Length)] },
+                _ => new() { ["topics"] = new JsonArray(topics[1]) },
+            };
+            correction["occasion"] = $"correction {i}";
+            await app.Host.CorrectAsync(id, 1, correction);
+        }
+        await ShouldMatchAsync("changed", longHistories: 2);
+
+        // The first becomes short (its counts go), then long again (counted afresh from its rows).
+        foreach (var id in first.Skip(PositionYearsTable.LongHistory - 5).ToList()) { await app.Host.RetractAsync(id); first.Remove(id); }
+        await ShouldMatchAsync("first short again", longHistories: 1);
+        await RecordAsync(10, topics[0]);
+        await ShouldMatchAsync("first long again", longHistories: 2);
+    }
+
+    /// <summary>The kept counts by year of the country's long histories on the topics, and the same counted afresh from its present rows.</summary>
+    private async Task<(List<string> Kept, List<string> Recounted)> CountsByYearAsync(string country, string[] topics)
+    {
+        await using var session = app.Store.QuerySession();
+        static string Row(SqlRow r) => $"{r.Get<string>("country")}|{r.Get<string>("topic")}|{r.Get<int>("year")}|{r.Get<int>("history_total")}|{r.Get<int>("shifts_total")}";
+        var kept = await session.ListAsync($"select * from {PositionYearsTable.QualifiedName("public")} where country = @country and topic = any(@topics) order by topic, year",
+            new { country, topics }, Row, CancellationToken.None);
+        var recounted = await session.ListAsync(
+            $"select * from ({PositionYearsTable.CountsSql(PositionEntriesTable.QualifiedName("public"), PositionShiftsTable.QualifiedName("public"), PositionYearsTable.LongHistories(PositionSummariesTable.QualifiedName("public")))}) c where country = @country and topic = any(@topics) order by topic, year",
+            new { country, topics }, Row, CancellationToken.None);
+        return (kept, recounted);
+    }
+
+    /// <summary>Every statement ever recorded for the country on the topics, whatever it became.</summary>
+    private async Task<List<Guid>> StatementIdsAsync(string country, string[] topics)
+    {
+        await using var session = app.Store.QuerySession();
+        return await session.ListAsync($"select distinct statement_id from {PositionEntriesTable.QualifiedName("public")} where country = @country and topic = any(@topics)",
+            new { country, topics }, r => r.Get<Guid>("statement_id"), CancellationToken.None);
     }
 
     /// <summary>Pairwise alignment lists the topics where both have a current substantive stance, with those stances.</summary>

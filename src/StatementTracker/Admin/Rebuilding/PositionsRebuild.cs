@@ -30,7 +30,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
     public async Task RunAsync(Action<RebuildProgress> progress, CancellationToken cancellation)
     {
         var events = new StoredEvents(store);
-        var shadow = new ShadowTables(_schema, [PositionSummariesTable.TableName, PositionEntriesTable.TableName, PositionShiftsTable.TableName]);
+        var shadow = new ShadowTables(_schema, [PositionSummariesTable.TableName, PositionEntriesTable.TableName, PositionShiftsTable.TableName, PositionYearsTable.TableName]);
         await using var connection = await OpenAsync(cancellation);
         Uri? agent = pauseLiveFirst ? await live.PauseAsync(PositionHistoryProjection.ProjectionName, cancellation) : null;
         try
@@ -79,7 +79,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
     /// Every position row there is: those of statements with several events folded here, stream by stream, and
     /// copied in (by one COPY on a second connection, while the next streams are read and folded); those of
     /// statements with one event made by PostgreSQL from the events (<see cref="SingleEventStatements"/>). Then the
-    /// keys, the present shifts and the summaries, whose tables are indexed once filled.
+    /// keys, the present shifts, the summaries and the counts by year of the long histories, whose tables are indexed once filled.
     /// </summary>
     private async Task BuildAsync(
         NpgsqlConnection connection, StoredEvents events, ShadowTables shadow, long through, Action<RebuildProgress> progress, CancellationToken cancellation)
@@ -106,6 +106,8 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
             ShadowTables.ExecuteAsync(connection, SummariesSql(shadow, share: 0, shares: 2), cancellation),
             ShadowTables.ExecuteAsync(second, SummariesSql(shadow, share: 1, shares: 2), cancellation));
         await shadow.IndexAsync(connection, [PositionSummariesTable.TableName], cancellation);
+        await ShadowTables.ExecuteAsync(connection, YearsSql(shadow), cancellation);
+        await shadow.IndexAsync(connection, [PositionYearsTable.TableName], cancellation);
     }
 
     private async Task FoldLongerStreamsAsync(
@@ -235,6 +237,12 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
               order by {PositionEntriesTable.Order("s", descending: true)} limit 1) l on true;
             """;
     }
+
+    /// <summary>The counts by year of the long histories, from the summaries, entries and shifts (indexed by then).</summary>
+    private static string YearsSql(ShadowTables shadow) =>
+        $"insert into {shadow.Shadow(PositionYearsTable.TableName)} (country, topic, year, history_total, shifts_total) " +
+        PositionYearsTable.CountsSql(shadow.Shadow(PositionEntriesTable.TableName), shadow.Shadow(PositionShiftsTable.TableName),
+            PositionYearsTable.LongHistories(shadow.Shadow(PositionSummariesTable.TableName)));
 
     /// <summary>The projection's function over the shadow tables, to apply what was recorded while building.</summary>
     private async Task ShadowFunctionAsync(NpgsqlConnection connection, CancellationToken cancellation)
