@@ -27,12 +27,13 @@ public static class PositionQueries
     {
         var (entries, summaries) = Tables(session);
         var shifts = Shifts(session);
+        var years = PositionYearsTable.QualifiedName(session.DocumentStore.Options.DatabaseSchemaName);
         var oneTopic = topic is null ? "" : "and {0}.topic = @topic";
         var visible = IndexBoundedVisible(view);
         var totals = view switch
         {
-            { KnownAt: null } => SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m"), PositionYearsTable.QualifiedName(session.DocumentStore.Options.DatabaseSchemaName)),
-            { AsOf: null } => InstantTotals(entries, summaries, shifts, visible, oneTopic),
+            { KnownAt: null } => SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m"), years),
+            { AsOf: null } => InstantTotals(entries, summaries, shifts, years, visible, oneTopic),
             _ => VisibleTotals(entries, visible, string.Format(oneTopic, "e")),
         };
         var sql = view.IsPresent
@@ -126,7 +127,7 @@ public static class PositionQueries
     /// the instant, otherwise from the rows visible at it (<see cref="VisibleTotals"/>), which are then fewer. The
     /// count stops at that quarter, and only the side chosen runs.
     /// </summary>
-    private static string InstantTotals(string entries, string summaries, string shifts, string visible, string oneTopic)
+    private static string InstantTotals(string entries, string summaries, string shifts, string years, string visible, string oneTopic)
     {
         return $"""
             with quarter as materialized (
@@ -137,7 +138,7 @@ public static class PositionQueries
                   select 1 from {entries} e
                   where e.country = @country {string.Format(oneTopic, "e")} and e.known_until is null and e.known_from > @known_at
                   limit (select n from quarter) + 1) x) <= (select n from quarter) as from_present)
-            select * from ({ChangedSinceTotals(entries, summaries, shifts, visible, oneTopic)}) p where (select from_present from side)
+            select * from ({ChangedSinceTotals(entries, summaries, shifts, years, visible, oneTopic)}) p where (select from_present from side)
             union all
             select * from ({VisibleTotals(entries, visible, string.Format(oneTopic, "e"))}) v where not (select from_present from side)
             """;
@@ -149,10 +150,11 @@ public static class PositionQueries
     /// after it, and rows visible at it that were closed after it, found by their own index. Totals are the
     /// present ones less the first and plus the second. Shifts are the present ones with the part of the history
     /// from the earliest changed row on counted again as seen at the instant: before that row the two histories
-    /// are the same rows, so the walk starts from the present stance before it. A read grows with what changed
-    /// since the instant and the history after it, not with the whole history.
+    /// are the same rows, so the walk starts from the present stance before it; the present shifts it replaces are
+    /// counted by year where the history is long. A read grows with what changed since the instant and the history
+    /// after it, not with the whole history.
     /// </summary>
-    private static string ChangedSinceTotals(string entries, string summaries, string shifts, string visible, string oneTopic) =>
+    private static string ChangedSinceTotals(string entries, string summaries, string shifts, string years, string visible, string oneTopic) =>
         $"""
             with changed as materialized (
               select e.topic, false as present, e.stated_from from {entries} e
@@ -174,8 +176,13 @@ public static class PositionQueries
               p.shifts_total - coalesce(n.present_shifts, 0) + coalesce(w.shifts, 0) as shifts_total
             from pairs p
             left join lateral (
-              select count(*)::int as present_shifts from {shifts} s
-              where s.country = @country and s.topic = p.topic and s.stated_from >= p.since) n on p.since is not null
+              select case when p.history_total >= {PositionYearsTable.LongHistory}
+                  then (select coalesce(sum(y.shifts_total), 0) from {years} y
+                        where y.country = @country and y.topic = p.topic and y.year > extract(year from p.since))
+                     + (select count(*) from {shifts} s where s.country = @country and s.topic = p.topic
+                          and s.stated_from >= p.since and s.stated_from < make_date(extract(year from p.since)::int + 1, 1, 1))
+                  else (select count(*) from {shifts} s where s.country = @country and s.topic = p.topic and s.stated_from >= p.since)
+                end::int as present_shifts) n on p.since is not null
             left join lateral {ShiftsFrom(entries, "p.topic", "p.since", visible)} w on p.since is not null
             """;
 

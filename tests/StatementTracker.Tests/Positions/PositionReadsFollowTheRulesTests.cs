@@ -113,11 +113,11 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
 
     /// <summary>
     /// A long history (from <see cref="PositionYearsTable.LongHistory"/> present rows) is counted by year for its
-    /// summaries at a past date: those summaries agree with the rules as it grows long, changes (re-dated, restanced,
-    /// retracted) and becomes short and long again; and the counts by year kept batch by batch equal a recount.
+    /// summaries at a past date or instant: those summaries agree with the rules as it grows long, changes (re-dated,
+    /// restanced, retracted) and becomes short and long again; and the counts by year kept batch by batch equal a recount.
     /// </summary>
     [BoundedFact(Timeout = 3 * 60_000)]
-    public async Task dated_summaries_of_long_histories_match_the_rules_as_they_grow_shrink_and_grow_again()
+    public async Task summaries_of_long_histories_at_past_dates_and_instants_match_the_rules_as_they_grow_shrink_and_grow_again()
     {
         var random = new Random(64);
         const string country = "NGA";
@@ -140,14 +140,17 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
             await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, _) => await app.Host.RecordAsync(body));
             return bodies.Select(b => Guid.Parse(b["statementId"]!.GetValue<string>())).ToList();
         }
+        var instants = new List<DateTimeOffset>();
         async Task ShouldMatchAsync(string stage, int longHistories)
         {
             await app.WaitForProjectionsAsync();
             var ids = await StatementIdsAsync(country, topics);
             var events = await EventsAsync(ids);
-            foreach (var asOf in new[] { "2016", "2017-03", "2018-06-30", "2019-12-31", "2020", "2021-07-01" })
+            var views = new[] { "2016", "2017-03", "2018-06-30", "2019-12-31", "2020", "2021-07-01" }
+                .Select(asOf => new PositionView(PartialDate.Parse(asOf), null))
+                .Concat(instants.Select(instant => new PositionView(null, instant)));
+            foreach (var view in views)
             {
-                var view = new PositionView(PartialDate.Parse(asOf), null);
                 await CountrySummaryShouldMatchAsync(country, topics, view, Expected(events, view));
                 foreach (var topic in topics)
                 {
@@ -163,6 +166,9 @@ public class PositionReadsFollowTheRulesTests(AppFixture app)
             var (kept, recounted) = await CountsByYearAsync(country, topics);
             kept.ShouldBe(recounted, stage);
             kept.Select(k => k.Split('|')[1]).Distinct().Count().ShouldBe(longHistories, stage);
+            // Summaries at this instant, read after the next stages: from the present ones and what changed since.
+            instants.Add(DateTimeOffset.UtcNow);
+            await Task.Delay(10);
         }
 
         // Both topics grow long: the first with most of its rows, the second by crossing one by one.
