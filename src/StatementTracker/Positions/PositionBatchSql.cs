@@ -36,6 +36,7 @@ public static class PositionBatchSql
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
               i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
               s_country text[]; s_topic text[]; s_from date[]; s_delta int[];
+              y_country text[]; y_topic text[]; y_now int[]; y_before int[];
             begin
               -- Shifts are raised once per event: a replay of events already seen (a rebuild) raises none.
               select raise_shifts and coalesce(max(through_seq), 0) < batch_seq into raising from {{raisedThrough}};
@@ -178,58 +179,71 @@ public static class PositionBatchSql
                   order by x.stated_from desc, x.stated_precision desc, x.recorded_seq desc limit 1) ls on true),
               gone as (
                 delete from {{summaries}} m using refreshed r
-                where m.country = r.country and m.topic = r.topic and r.current_statement_id is null)
-              insert into {{summaries}} as m (country, topic, history_total, shifts_total, current_statement_id, current_revision,
-                current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
-              select country, topic, delta, shifts_delta, current_statement_id, current_revision,
-                current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision
-              from refreshed where current_statement_id is not null
-              on conflict (country, topic) do update set
-                history_total = m.history_total + excluded.history_total,
-                shifts_total = m.shifts_total + excluded.shifts_total,
-                current_statement_id = excluded.current_statement_id, current_revision = excluded.current_revision,
-                current_stance = excluded.current_stance, current_family = excluded.current_family,
-                current_substantive = excluded.current_substantive, current_targets = excluded.current_targets,
-                last_shift_statement_id = excluded.last_shift_statement_id, last_shift_revision = excluded.last_shift_revision;
+                where m.country = r.country and m.topic = r.topic and r.current_statement_id is null
+                returning m.country, m.topic, 0 as now_total, m.history_total as before_total),
+              upserted as (
+                insert into {{summaries}} as m (country, topic, history_total, shifts_total, current_statement_id, current_revision,
+                  current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
+                select country, topic, delta, shifts_delta, current_statement_id, current_revision,
+                  current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision
+                from refreshed where current_statement_id is not null
+                on conflict (country, topic) do update set
+                  history_total = m.history_total + excluded.history_total,
+                  shifts_total = m.shifts_total + excluded.shifts_total,
+                  current_statement_id = excluded.current_statement_id, current_revision = excluded.current_revision,
+                  current_stance = excluded.current_stance, current_family = excluded.current_family,
+                  current_substantive = excluded.current_substantive, current_targets = excluded.current_targets,
+                  last_shift_statement_id = excluded.last_shift_statement_id, last_shift_revision = excluded.last_shift_revision
+                returning m.country, m.topic, m.history_total as now_total),
+              touched as (
+                select u.country, u.topic, u.now_total, u.now_total - r.delta as before_total
+                from upserted u join refreshed r on r.country = u.country and r.topic = u.topic
+                union all
+                select country, topic, now_total, before_total from gone)
+              -- The histories long before or after this batch, for step 5.
+              select array_agg(country), array_agg(topic), array_agg(now_total), array_agg(before_total)
+              into y_country, y_topic, y_now, y_before
+              from touched where now_total >= {{PositionYearsTable.LongHistory}} or before_total >= {{PositionYearsTable.LongHistory}};
 
               -- 5. Keep the counts by year of the long histories touched, by what came and went in each year; a history
               --    that has just become long is counted from its rows, one that has become short loses its counts.
-              with deltas as (
-                select country, topic, year, sum(history)::int as history, sum(shifts)::int as shifts from (
-                  select country, topic, extract(year from stated_from)::int as year, -1 as history, 0 as shifts
-                  from unnest(c_country, c_topic, c_from) as c(country, topic, stated_from)
-                  union all
-                  select country, topic, extract(year from stated_from)::int, 1, 0
-                  from unnest(i_country, i_topic, i_from) as i(country, topic, stated_from)
-                  union all
-                  select country, topic, extract(year from stated_from)::int, 0, delta
-                  from unnest(s_country, s_topic, s_from, s_delta) as s(country, topic, stated_from, delta)) d
-                group by country, topic, year),
-              pairs as (
-                select d.country, d.topic, coalesce(min(m.history_total), 0) >= {{PositionYearsTable.LongHistory}} as long_now,
-                  coalesce(min(m.history_total), 0) - sum(d.history) >= {{PositionYearsTable.LongHistory}} as long_before
-                from deltas d left join {{summaries}} m on m.country = d.country and m.topic = d.topic
-                group by d.country, d.topic),
-              merged as (
-                select d.country, d.topic, d.year, coalesce(y.history_total, 0) + d.history as history_total,
-                  coalesce(y.shifts_total, 0) + d.shifts as shifts_total, y.year is not null as existed
-                from deltas d
-                join pairs p on p.country = d.country and p.topic = d.topic and p.long_now and p.long_before
-                left join {{years}} y on y.country = d.country and y.topic = d.topic and y.year = d.year),
-              shortened as (
-                delete from {{years}} y using pairs p
-                where y.country = p.country and y.topic = p.topic and not p.long_now and p.long_before),
-              emptied as (
-                delete from {{years}} y using merged m
-                where y.country = m.country and y.topic = m.topic and y.year = m.year and m.existed and m.history_total = 0),
-              updated as (
-                update {{years}} y set history_total = m.history_total, shifts_total = m.shifts_total from merged m
-                where y.country = m.country and y.topic = m.topic and y.year = m.year and m.existed and m.history_total <> 0),
-              added as (
+              if y_country is not null then
+                with long as (
+                  select country, topic, now_total >= {{PositionYearsTable.LongHistory}} as long_now,
+                    before_total >= {{PositionYearsTable.LongHistory}} as long_before
+                  from unnest(y_country, y_topic, y_now, y_before) as l(country, topic, now_total, before_total)),
+                deltas as (
+                  select d.country, d.topic, d.year, sum(d.history)::int as history, sum(d.shifts)::int as shifts from (
+                    select country, topic, extract(year from stated_from)::int as year, -1 as history, 0 as shifts
+                    from unnest(c_country, c_topic, c_from) as c(country, topic, stated_from)
+                    union all
+                    select country, topic, extract(year from stated_from)::int, 1, 0
+                    from unnest(i_country, i_topic, i_from) as i(country, topic, stated_from)
+                    union all
+                    select country, topic, extract(year from stated_from)::int, 0, delta
+                    from unnest(s_country, s_topic, s_from, s_delta) as s(country, topic, stated_from, delta)) d
+                  join long l on l.country = d.country and l.topic = d.topic and l.long_now and l.long_before
+                  group by d.country, d.topic, d.year),
+                merged as (
+                  select d.country, d.topic, d.year, coalesce(y.history_total, 0) + d.history as history_total,
+                    coalesce(y.shifts_total, 0) + d.shifts as shifts_total, y.year is not null as existed
+                  from deltas d
+                  left join {{years}} y on y.country = d.country and y.topic = d.topic and y.year = d.year),
+                shortened as (
+                  delete from {{years}} y using long l
+                  where y.country = l.country and y.topic = l.topic and not l.long_now),
+                emptied as (
+                  delete from {{years}} y using merged m
+                  where y.country = m.country and y.topic = m.topic and y.year = m.year and m.existed and m.history_total = 0),
+                updated as (
+                  update {{years}} y set history_total = m.history_total, shifts_total = m.shifts_total from merged m
+                  where y.country = m.country and y.topic = m.topic and y.year = m.year and m.existed and m.history_total <> 0),
+                added as (
+                  insert into {{years}} (country, topic, year, history_total, shifts_total)
+                  select country, topic, year, history_total, shifts_total from merged where not existed and history_total <> 0)
                 insert into {{years}} (country, topic, year, history_total, shifts_total)
-                select country, topic, year, history_total, shifts_total from merged where not existed and history_total <> 0)
-              insert into {{years}} (country, topic, year, history_total, shifts_total)
-              {{PositionYearsTable.CountsSql(entries, shifts, "select country, topic from pairs where long_now and not long_before")}};
+                {{PositionYearsTable.CountsSql(entries, shifts, "select country, topic from long where long_now and not long_before")}};
+              end if;
             end;
             $function$;
             """;
