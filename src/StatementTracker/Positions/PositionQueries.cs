@@ -32,7 +32,7 @@ public static class PositionQueries
         var visible = IndexBoundedVisible(view);
         var totals = view switch
         {
-            { KnownAt: null } => SettledTotals(entries, summaries, shifts, visible, string.Format(oneTopic, "m"), years),
+            { KnownAt: null } => SettledTotals(entries, summaries, shifts, years, visible, string.Format(oneTopic, "m")),
             { AsOf: null } => InstantTotals(entries, summaries, shifts, years, visible, oneTopic),
             _ => VisibleTotals(entries, visible, string.Format(oneTopic, "e")),
         };
@@ -81,7 +81,7 @@ public static class PositionQueries
     /// walked in order, for its rows and shifts, from the stance before it. So a read grows with one year of
     /// history at most, never with the whole of it.
     /// </summary>
-    private static string SettledTotals(string entries, string summaries, string shifts, string visible, string oneTopic, string years)
+    private static string SettledTotals(string entries, string summaries, string shifts, string years, string visible, string oneTopic)
     {
         string Count(string table, string alias, string condition) =>
             $"(select count(*)::int from {table} {alias} where {alias}.country = @country and {alias}.topic = m.topic and {condition})";
