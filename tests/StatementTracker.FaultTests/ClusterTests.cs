@@ -162,6 +162,41 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
         return byNumber;
     }
 
+    /// <summary>
+    /// A node killed while it holds the positions' agent is still on the cluster's record as holding it until the
+    /// cluster finds it dead. A node started meanwhile on a projection far behind catches it up by a rebuild, which
+    /// first asks the dead node to stop the agent and hears nothing back: the rebuild waits for the cluster to eject
+    /// that node instead of failing (and leaving the projection paused), and the positions catch up.
+    /// </summary>
+    [BoundedFact(Timeout = TestBounds.FaultTest)]
+    public async Task a_node_started_just_after_the_projection_s_node_was_killed_catches_it_up_in_bulk()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var connectionString = await database.CreateDatabaseAsync("orphaned");
+        var store = new Store(connectionString);
+        await using var first = new ServiceNode(connectionString, "first");
+        await first.StartAsync();
+        using (var client = first.CreateClient())
+            for (var i = 0; i < 120; i++)
+                (await client.PostAsJsonAsync("/statements", StatementBodies.Valid("taiwan", i % 2 == 0 ? "JPN" : "PHL", $"2024-{1 + i % 12:D2}-01"), cancellation)).EnsureSuccessStatusCode();
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(30), "the first node to project what it recorded");
+        await Eventually.TrueAsync(async () => await AssignedNodeAsync(store) is not null, TakeoverLimit, "the cluster to record the projection as the first node's");
+
+        first.Kill();
+        // As after an import, or a projection made anew: every event is still to be applied.
+        await store.ScalarAsync<long>(
+            "truncate public.st_position_entries, public.st_position_shifts, public.st_position_summaries, public.st_position_years;" +
+            "delete from public.mt_event_progression where name like 'PositionHistory%'; select 0::bigint");
+        await using var second = new ServiceNode(connectionString, "second", new Dictionary<string, string> { ["Projections:BulkCatchUpAfter"] = "50" });
+        await second.StartAsync();
+
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(90), "the second node to catch the positions up");
+        // Its record is closed a moment after the swap.
+        await Eventually.TrueAsync(async () => await store.ScalarAsync<string>(
+                "select status || ' by ' || requested_by from public.st_projection_rebuilds where name = 'PositionHistory'") == "completed by bulk catch-up",
+            TimeSpan.FromSeconds(10), "the bulk catch-up to be recorded as completed");
+    }
+
     /// <summary>The number of the node the cluster assigned the projection to: Wolverine's own record in the database.</summary>
     private static async Task<int?> AssignedNodeAsync(Store store)
     {

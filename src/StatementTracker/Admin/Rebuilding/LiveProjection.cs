@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Wolverine;
 using Wolverine.Runtime;
@@ -17,6 +18,8 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
 
     private bool Clustered => runtime.Options.Durability.Mode == DurabilityMode.Balanced;
 
+    private ILogger Logger => runtime.LoggerFactory.CreateLogger<LiveProjection>();
+
     public async Task<Uri> PauseAsync(string projection, CancellationToken cancellation)
     {
         var agent = await agents.FindAgentUriAsync($"{projection}:All", null, cancellation)
@@ -25,8 +28,23 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
         {
             var pause = new AgentRestrictions();
             pause.PauseAgent(agent);
-            await runtime.Agents.ApplyRestrictionsAsync(pause, cancellation);
-            await WaitUntilStoppedEverywhereAsync(agent, cancellation);
+            // The pause is persisted before the stop is sent. A node that died holding the agent, not yet known to be
+            // gone, never acknowledges the stop (Wolverine waits a minute for it, then reports a failure): it loses the
+            // agent when the cluster ejects it. So what is awaited is the cluster's record, not the acknowledgement.
+            var applying = runtime.Agents.ApplyRestrictionsAsync(pause, cancellation);
+            _ = applying.ContinueWith(
+                failed => Logger.LogWarning(failed.Exception, "Pausing {Agent} reported a failure", agent),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            try
+            {
+                await WaitUntilStoppedEverywhereAsync(agent, applying, cancellation);
+            }
+            catch
+            {
+                // Not stopped everywhere: the pause is lifted, so that a rebuild that never ran leaves no projection stopped.
+                await ResumeAsync(agent);
+                throw;
+            }
         }
         else
         {
@@ -47,7 +65,15 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
         if (Clustered)
         {
             var release = new AgentRestrictions([new AgentRestriction(Guid.NewGuid(), agent, AgentRestrictionType.None, 0)]);
-            await runtime.Agents.ApplyRestrictionsAsync(release, CancellationToken.None);
+            try
+            {
+                await runtime.Agents.ApplyRestrictionsAsync(release, CancellationToken.None);
+            }
+            catch (Exception notConfirmed) when (notConfirmed is AggregateException or AgentRestrictionsNotConfirmedException)
+            {
+                // The release is persisted: the leader assigns the agent again at its next evaluation of the cluster.
+                Logger.LogWarning(notConfirmed, "Starting {Agent} again was not confirmed; the cluster's next assignment starts it", agent);
+            }
         }
         else
         {
@@ -81,22 +107,32 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
-    /// <summary>Waits until no node of the cluster holds the agent (Wolverine's own assignment record).</summary>
-    private async Task WaitUntilStoppedEverywhereAsync(Uri agent, CancellationToken cancellation)
+    /// <summary>
+    /// Waits until the agent's pause is on the cluster's record and no node holds the agent (Wolverine's own records),
+    /// or until <paramref name="applying"/> fails in a way that leaves nothing persisted.
+    /// </summary>
+    private async Task WaitUntilStoppedEverywhereAsync(Uri agent, Task applying, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + StopTimeout;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
+        var schema = store.Options.DatabaseSchemaName;
         while (true)
         {
+            // Failed otherwise than by an unacknowledged command (which comes after the pause is persisted): nothing to wait for.
+            if (applying is { IsFaulted: true, Exception.InnerException: { } failure and not AggregateException })
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             await using var command = new NpgsqlCommand(
-                $"select count(*) from {store.Options.DatabaseSchemaName}.wolverine_node_assignments where id = $1", connection)
+                $"""
+                 select exists (select 1 from {schema}.wolverine_agent_restrictions where uri = $1 and type = 'Paused')
+                    and not exists (select 1 from {schema}.wolverine_node_assignments where id = $1)
+                 """, connection)
             {
                 Parameters = { new NpgsqlParameter { Value = agent.ToString() } },
             };
-            if ((long)(await command.ExecuteScalarAsync(cancellation))! == 0 && !runtime.Agents.AllRunningAgentUris().Contains(agent)) return;
+            if ((bool)(await command.ExecuteScalarAsync(cancellation))! && !runtime.Agents.AllRunningAgentUris().Contains(agent)) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The live agent {agent} did not stop within {StopTimeout.TotalSeconds} s.");
-            await Task.Delay(200, cancellation);
+            await Task.Delay(100, cancellation);
         }
     }
 }
