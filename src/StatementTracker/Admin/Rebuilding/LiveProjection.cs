@@ -30,14 +30,15 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
             pause.PauseAgent(agent);
             // The pause is persisted before the stop is sent. A node that died holding the agent, not yet known to be
             // gone, never acknowledges the stop (Wolverine waits a minute for it, then reports a failure): it loses the
-            // agent when the cluster ejects it. So what is awaited is the cluster's record, not the acknowledgement.
+            // agent when the cluster ejects it. So the acknowledgement is awaited unless the holder is gone.
+            var holder = await HolderAsync(agent, cancellation);
             var applying = runtime.Agents.ApplyRestrictionsAsync(pause, cancellation);
             _ = applying.ContinueWith(
                 failed => Logger.LogWarning(failed.Exception, "Pausing {Agent} reported a failure", agent),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             try
             {
-                await WaitUntilStoppedEverywhereAsync(agent, applying, cancellation);
+                await WaitUntilStoppedEverywhereAsync(agent, holder, applying, cancellation);
             }
             catch
             {
@@ -107,11 +108,25 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
+    /// <summary>The node the cluster's record says runs the agent, if any.</summary>
+    private async Task<Guid?> HolderAsync(Uri agent, CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(
+            $"select node_id from {store.Options.DatabaseSchemaName}.wolverine_node_assignments where id = $1", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = agent.ToString() } },
+        };
+        return await command.ExecuteScalarAsync(cancellation) as Guid?;
+    }
+
     /// <summary>
-    /// Waits until the agent's pause is on the cluster's record and no node holds the agent (Wolverine's own records),
-    /// or until <paramref name="applying"/> fails in a way that leaves nothing persisted.
+    /// Waits until the agent's pause is on the cluster's record, no node holds the agent (Wolverine's own records), and
+    /// either the stop was acknowledged (<paramref name="applying"/> ended) or <paramref name="holder"/>, the node that
+    /// ran it, is gone from the cluster; or until <paramref name="applying"/> fails in a way that persisted nothing.
     /// </summary>
-    private async Task WaitUntilStoppedEverywhereAsync(Uri agent, Task applying, CancellationToken cancellation)
+    private async Task WaitUntilStoppedEverywhereAsync(Uri agent, Guid? holder, Task applying, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + StopTimeout;
         await using var connection = store.Storage.Database.CreateConnection();
@@ -126,9 +141,15 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
                 $"""
                  select exists (select 1 from {schema}.wolverine_agent_restrictions where uri = $1 and type = 'Paused')
                     and not exists (select 1 from {schema}.wolverine_node_assignments where id = $1)
+                    and ($2 or ($3::uuid is not null and not exists (select 1 from {schema}.wolverine_nodes where id = $3::uuid)))
                  """, connection)
             {
-                Parameters = { new NpgsqlParameter { Value = agent.ToString() } },
+                Parameters =
+                {
+                    new NpgsqlParameter { Value = agent.ToString() },
+                    new NpgsqlParameter { Value = applying.IsCompleted },
+                    new NpgsqlParameter { Value = holder is { } node ? node : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+                },
             };
             if ((bool)(await command.ExecuteScalarAsync(cancellation))! && !runtime.Agents.AllRunningAgentUris().Contains(agent)) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The live agent {agent} did not stop within {StopTimeout.TotalSeconds} s.");
