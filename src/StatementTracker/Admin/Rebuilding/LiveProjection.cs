@@ -31,14 +31,16 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
             // The pause is persisted before the stop is sent. A node that died holding the agent, not yet known to be
             // gone, never acknowledges the stop (Wolverine waits a minute for it, then reports a failure): it loses the
             // agent when the cluster ejects it. So the acknowledgement is awaited unless the holder is gone.
-            var holder = await HolderAsync(agent, cancellation);
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellation);
+            var holder = await HolderAsync(connection, agent, cancellation);
             var applying = runtime.Agents.ApplyRestrictionsAsync(pause, cancellation);
             _ = applying.ContinueWith(
                 failed => Logger.LogWarning(failed.Exception, "Pausing {Agent} reported a failure", agent),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             try
             {
-                await WaitUntilStoppedEverywhereAsync(agent, holder, applying, cancellation);
+                await WaitUntilStoppedEverywhereAsync(connection, agent, holder, applying, cancellation);
             }
             catch
             {
@@ -109,10 +111,8 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
     }
 
     /// <summary>The node the cluster's record says runs the agent, if any.</summary>
-    private async Task<Guid?> HolderAsync(Uri agent, CancellationToken cancellation)
+    private async Task<Guid?> HolderAsync(NpgsqlConnection connection, Uri agent, CancellationToken cancellation)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
         await using var command = new NpgsqlCommand(
             $"select node_id from {store.Options.DatabaseSchemaName}.wolverine_node_assignments where id = $1", connection)
         {
@@ -126,11 +126,10 @@ public sealed class LiveProjection(IDocumentStore store, IWolverineRuntime runti
     /// either the stop was acknowledged (<paramref name="applying"/> ended) or <paramref name="holder"/>, the node that
     /// ran it, is gone from the cluster; or until <paramref name="applying"/> fails in a way that persisted nothing.
     /// </summary>
-    private async Task WaitUntilStoppedEverywhereAsync(Uri agent, Guid? holder, Task applying, CancellationToken cancellation)
+    private async Task WaitUntilStoppedEverywhereAsync(
+        NpgsqlConnection connection, Uri agent, Guid? holder, Task applying, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + StopTimeout;
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
         var schema = store.Options.DatabaseSchemaName;
         while (true)
         {
