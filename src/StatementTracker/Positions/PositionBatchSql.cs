@@ -157,22 +157,20 @@ public static class PositionBatchSql
                 group by country, topic),
               refreshed as (
                 select d.country, d.topic, d.delta, d.shifts_delta,
-                  coalesce(s.statement_id, a.statement_id) as current_statement_id,
-                  coalesce(s.revision, a.revision) as current_revision,
-                  coalesce(s.stance, a.stance) as current_stance,
-                  coalesce(s.family, a.family) as current_family,
-                  coalesce(s.substantive, a.substantive) as current_substantive,
-                  coalesce(s.targets, a.targets) as current_targets,
+                  c.statement_id as current_statement_id, c.revision as current_revision, c.stance as current_stance,
+                  c.family as current_family, c.substantive as current_substantive, c.targets as current_targets,
                   ls.statement_id as last_shift_statement_id, ls.revision as last_shift_revision
                 from deltas d
+                -- The latest substantive entry, else the latest: the second probe runs only where the first finds none.
                 left join lateral (
-                  select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
-                  where e.country = d.country and e.topic = d.topic and e.known_until is null and e.substantive
-                  order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) s on true
-                left join lateral (
-                  select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
-                  where e.country = d.country and e.topic = d.topic and e.known_until is null
-                  order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1) a on true
+                  (select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
+                   where e.country = d.country and e.topic = d.topic and e.known_until is null and e.substantive
+                   order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1)
+                  union all
+                  (select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
+                   where e.country = d.country and e.topic = d.topic and e.known_until is null
+                   order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1)
+                  limit 1) c on true
                 left join lateral (
                   select x.statement_id, x.revision from {{shifts}} x
                   where x.country = d.country and x.topic = d.topic
