@@ -34,7 +34,7 @@ public static class PositionBatchSql
               raising boolean;
               c_country text[]; c_topic text[]; c_from date[]; c_precision smallint[]; c_seq bigint[]; c_substantive boolean[];
               i_statement uuid[]; i_topic text[]; i_revision bigint[]; i_country text[];
-              i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[];
+              i_from date[]; i_precision smallint[]; i_seq bigint[]; i_substantive boolean[]; i_stance text[]; i_stated_on text[];
               s_country text[]; s_topic text[]; s_from date[]; s_delta int[];
               y_country text[]; y_topic text[]; y_now int[]; y_before int[];
             begin
@@ -78,10 +78,12 @@ public static class PositionBatchSql
                   as r(statement_id, topic, revision, country, known_from, known_until, recorded_seq,
                   stated_from, stated_to, stated_precision, stated_on, stance, family, substantive, inferred,
                   position, speaker, role, targets)
-                returning statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, substantive, known_until)
+                returning statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, substantive, known_until,
+                  stance, stated_on)
               select array_agg(statement_id), array_agg(topic), array_agg(revision), array_agg(country),
-                     array_agg(stated_from), array_agg(stated_precision), array_agg(recorded_seq), array_agg(substantive)
-              into i_statement, i_topic, i_revision, i_country, i_from, i_precision, i_seq, i_substantive
+                     array_agg(stated_from), array_agg(stated_precision), array_agg(recorded_seq), array_agg(substantive),
+                     array_agg(stance), array_agg(stated_on)
+              into i_statement, i_topic, i_revision, i_country, i_from, i_precision, i_seq, i_substantive, i_stance, i_stated_on
               from inserted where known_until is null;
 
               -- 3. Recompute the shift of every present substantive row whose previous substantive row may have
@@ -97,31 +99,35 @@ public static class PositionBatchSql
                 from unnest(i_country, i_topic, i_from, i_precision, i_seq, i_substantive)
                   as i(country, topic, stated_from, stated_precision, recorded_seq, substantive)
                 where substantive),
+              -- The rows inserted come with what their shift needs, and have none yet; the rows after a change are
+              -- read whole by the probe that finds them, with the shift they have.
               dirty as (
-                select statement_id, topic, revision
-                from unnest(i_statement, i_topic, i_revision, i_substantive) as i(statement_id, topic, revision, substantive)
+                select statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, stance, stated_on,
+                  null::text as before
+                from unnest(i_statement, i_topic, i_revision, i_country, i_from, i_precision, i_seq, i_stance, i_stated_on, i_substantive)
+                  as i(statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, stance, stated_on, substantive)
                 where substantive
                 union
-                select n.statement_id, n.topic, n.revision
+                select n.statement_id, n.topic, n.revision, n.country, n.stated_from, n.stated_precision, n.recorded_seq, n.stance,
+                  n.stated_on, s.shift_from
                 from changed_keys k cross join lateral (
-                  select e.statement_id, e.topic, e.revision from {{entries}} e
+                  select e.statement_id, e.topic, e.revision, e.country, e.stated_from, e.stated_precision, e.recorded_seq,
+                    e.stance, e.stated_on
+                  from {{entries}} e
                   where e.country = k.country and e.topic = k.topic and e.known_until is null and e.substantive
                     and (e.stated_from, e.stated_precision, e.recorded_seq) > (k.stated_from, k.stated_precision, k.recorded_seq)
                   order by e.stated_from, e.stated_precision, e.recorded_seq
-                  limit 1) n),
+                  limit 1) n
+                left join {{shifts}} s on s.statement_id = n.statement_id and s.topic = n.topic and s.revision = n.revision),
               recomputed as (
-                select e.statement_id, e.topic, e.revision, e.country, e.stated_from, e.stated_precision, e.recorded_seq,
-                  e.stance, e.stated_on, s.shift_from as before,
-                  (select case when p.stance <> e.stance then p.stance end
+                select d.*,
+                  (select case when p.stance <> d.stance then p.stance end
                    from {{entries}} p
-                   where p.country = e.country and p.topic = e.topic and p.known_until is null and p.substantive
-                     and (p.stated_from, p.stated_precision, p.recorded_seq) < (e.stated_from, e.stated_precision, e.recorded_seq)
+                   where p.country = d.country and p.topic = d.topic and p.known_until is null and p.substantive
+                     and (p.stated_from, p.stated_precision, p.recorded_seq) < (d.stated_from, d.stated_precision, d.recorded_seq)
                    order by p.stated_from desc, p.stated_precision desc, p.recorded_seq desc
                    limit 1) as shift_from
-                from dirty d
-                join {{entries}} e using (statement_id, topic, revision)
-                left join {{shifts}} s using (statement_id, topic, revision)
-                where e.known_until is null),
+                from dirty d),
               changed as (
                 select * from recomputed where shift_from is distinct from before),
               gone as (
