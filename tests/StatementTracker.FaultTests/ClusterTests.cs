@@ -197,6 +197,43 @@ public class ClusterTests(TestDatabase database, ITestOutputHelper output)
             TimeSpan.FromSeconds(10), "the bulk catch-up to be recorded as completed");
     }
 
+    /// <summary>
+    /// Every rebuild builds in the same shadow schema, so two nodes asked at once to rebuild different projections
+    /// take turns: neither drops the other's half-built tables, both complete, and what they built agrees with the events.
+    /// </summary>
+    [BoundedFact(Timeout = TestBounds.FaultTest)]
+    public async Task rebuilds_of_two_projections_asked_of_two_nodes_at_once_both_complete()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var connectionString = await database.CreateDatabaseAsync("tworebuilds");
+        var store = new Store(connectionString);
+        await using var first = new ServiceNode(connectionString, "rebuilds-first");
+        await using var second = new ServiceNode(connectionString, "rebuilds-second");
+        await Task.WhenAll(first.StartAsync(), second.StartAsync());
+        using var firstClient = first.CreateClient();
+        using var secondClient = second.CreateClient();
+        // Enough statements that the two rebuilds overlap.
+        for (var batch = 0; batch < 4; batch++)
+        {
+            var items = new JsonArray(Enumerable.Range(0, 1000).Select(i => (JsonNode)StatementBodies.Valid(
+                $"topic-{i % 50}", i % 3 == 0 ? "JPN" : "PHL", $"20{10 + i % 15}-{1 + i % 12:D2}-01")).ToArray());
+            (await firstClient.PostAsJsonAsync("/statements/batch", items, cancellation)).EnsureSuccessStatusCode();
+        }
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(60), "the projections to apply what was recorded");
+
+        var asked = await Task.WhenAll(
+            firstClient.PostAsync("/admin/projections/PositionHistory/rebuild", null, cancellation),
+            secondClient.PostAsync("/admin/projections/Statement/rebuild", null, cancellation));
+        asked.ShouldAllBe(response => (int)response.StatusCode == 202);
+
+        await Eventually.TrueAsync(async () => await store.ScalarAsync<long>(
+                "select count(*) from public.st_projection_rebuilds where status <> 'rebuilding'") == 2,
+            TimeSpan.FromSeconds(90), "both rebuilds to end");
+        (await store.ListAsync<string>("select name || ' ' || status from public.st_projection_rebuilds order by name"))
+            .ShouldBe(["PositionHistory completed", "Statement completed"]);
+        await store.ProjectionsAgreeAsync(TimeSpan.FromSeconds(30), "the rebuilt projections to agree with the events");
+    }
+
     /// <summary>The number of the node the cluster assigned the projection to: Wolverine's own record in the database.</summary>
     private static async Task<int?> AssignedNodeAsync(Store store)
     {

@@ -34,8 +34,17 @@ public sealed class ProjectionRebuilds(
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Only one rebuild at a time builds in the shadow schema.</summary>
+    /// <summary>Only one rebuild at a time builds in the shadow schema: one in this process, and one in the cluster (<see cref="ShadowSchemaLock"/>).</summary>
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>
+    /// The session-level advisory lock a rebuild holds while it builds in the shadow schema, so that nodes rebuilding
+    /// different projections take turns instead of dropping each other's half-built tables. Its keys: our namespace
+    /// ("STMT", as the write gate's) and 1.
+    /// </summary>
+    private const string ShadowSchemaLock = "1398033748, 1";
+
+    private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(250);
 
     private string Table => ProjectionRebuildsTable.QualifiedName(store.Options.DatabaseSchemaName);
 
@@ -134,25 +143,66 @@ public sealed class ProjectionRebuilds(
         await OneAtATime.WaitAsync(stopping);
         try
         {
-            var lastReported = DateTime.MinValue;
-            var (phase, clock) = ("", System.Diagnostics.Stopwatch.StartNew());
-            await RebuildOf(name, pauseLiveFirst).RunAsync(progress =>
+            await using var schemaLock = await OpenAsync(stopping);
+            await TakeShadowSchemaAsync(schemaLock, stopping);
+            try
             {
-                if (progress.Phase != phase)
-                {
-                    logger.LogInformation("Rebuilding {Projection}: {Phase} at {Seconds:F1} s, {Processed} of {Total} events",
-                        name, progress.Phase, clock.Elapsed.TotalSeconds, progress.Processed, progress.Total);
-                    phase = progress.Phase;
-                }
-                // Progress is recorded at most once a second; the end always.
-                if (DateTime.UtcNow - lastReported < TimeSpan.FromSeconds(1) && progress.Phase != "completed") return;
-                lastReported = DateTime.UtcNow;
-                _ = RecordProgressAsync(name, progress);
-            }, stopping);
+                await RunReportingProgressAsync(name, pauseLiveFirst, stopping);
+            }
+            finally
+            {
+                await ReleaseShadowSchemaAsync(schemaLock);
+            }
         }
         finally
         {
             OneAtATime.Release();
+        }
+    }
+
+    private async Task RunReportingProgressAsync(string name, bool pauseLiveFirst, CancellationToken stopping)
+    {
+        var lastReported = DateTime.MinValue;
+        var (phase, clock) = ("", System.Diagnostics.Stopwatch.StartNew());
+        await RebuildOf(name, pauseLiveFirst).RunAsync(progress =>
+        {
+            if (progress.Phase != phase)
+            {
+                logger.LogInformation("Rebuilding {Projection}: {Phase} at {Seconds:F1} s, {Processed} of {Total} events",
+                    name, progress.Phase, clock.Elapsed.TotalSeconds, progress.Processed, progress.Total);
+                phase = progress.Phase;
+            }
+            // Progress is recorded at most once a second; the end always.
+            if (DateTime.UtcNow - lastReported < TimeSpan.FromSeconds(1) && progress.Phase != "completed") return;
+            lastReported = DateTime.UtcNow;
+            _ = RecordProgressAsync(name, progress);
+        }, stopping);
+    }
+
+    /// <summary>
+    /// Waits until no other node's rebuild builds in the shadow schema, polling (a wait of its own may outlast the
+    /// service's statement time limit, and ends with the service). The lock goes with <paramref name="connection"/>.
+    /// </summary>
+    private static async Task TakeShadowSchemaAsync(NpgsqlConnection connection, CancellationToken stopping)
+    {
+        await using var take = new NpgsqlCommand($"select pg_try_advisory_lock({ShadowSchemaLock})", connection);
+        while (!(bool)(await take.ExecuteScalarAsync(stopping))!) await Task.Delay(LockPoll, stopping);
+    }
+
+    /// <summary>
+    /// Released at once, not left to the pool, which resets a connection only when it is next used. A connection
+    /// that broke meanwhile took the lock with its session.
+    /// </summary>
+    private async Task ReleaseShadowSchemaAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var release = new NpgsqlCommand($"select pg_advisory_unlock({ShadowSchemaLock})", connection);
+            await release.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "Could not release the shadow schema's lock; it goes with the connection");
         }
     }
 
