@@ -167,16 +167,8 @@ public static class PositionBatchSql
                   c.family as current_family, c.substantive as current_substantive, c.targets as current_targets,
                   ls.statement_id as last_shift_statement_id, ls.revision as last_shift_revision
                 from deltas d
-                -- The latest substantive entry, else the latest: the second probe runs only where the first finds none.
-                left join lateral (
-                  (select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
-                   where e.country = d.country and e.topic = d.topic and e.known_until is null and e.substantive
-                   order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1)
-                  union all
-                  (select e.statement_id, e.revision, e.stance, e.family, e.substantive, e.targets from {{entries}} e
-                   where e.country = d.country and e.topic = d.topic and e.known_until is null
-                   order by e.stated_from desc, e.stated_precision desc, e.recorded_seq desc limit 1)
-                  limit 1) c on true
+                -- The current entry as the reads find it: the second probe runs only where the first finds none.
+                left join lateral {{PositionQueries.LatestEntry(entries, "e.country = d.country and e.topic = d.topic", "e.known_until is null")}} c on true
                 left join lateral (
                   select x.statement_id, x.revision from {{shifts}} x
                   where x.country = d.country and x.topic = d.topic
