@@ -197,7 +197,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         var shifts = shadow.Shadow(PositionShiftsTable.TableName);
         // The sort over every row fits in memory instead of spilling to disk (this connection's transaction only).
         return $"""
-            set local work_mem = '256MB';
+            select set_config('work_mem', '256MB', true);
             insert into {shifts} (statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, shift_from)
             select statement_id, topic, revision, country, stated_from, stated_precision, recorded_seq, previous
             from (
@@ -222,7 +222,7 @@ public sealed class PositionsRebuild(IDocumentStore store, LiveProjection live, 
         var shifts = shadow.Shadow(PositionShiftsTable.TableName);
         // The counts' hash tables (one entry per country and topic) fit in memory (this transaction only).
         return $"""
-            set local work_mem = '256MB';
+            select set_config('work_mem', '256MB', true);
             insert into {summaries} (country, topic, history_total, shifts_total, current_statement_id, current_revision,
               current_stance, current_family, current_substantive, current_targets, last_shift_statement_id, last_shift_revision)
             select t.country, t.topic, t.history_total, coalesce(n.shifts_total, 0), c.statement_id, c.revision,

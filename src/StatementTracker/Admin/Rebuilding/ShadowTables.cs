@@ -74,8 +74,9 @@ public sealed class ShadowTables(string liveSchema, IReadOnlyList<string> tables
                     keys.Add($"alter table {Shadow(table)} add constraint {reader.GetString(0)} primary key using index {reader.GetString(0)}");
             }
         }
-        // Index builds sort in memory rather than on disk (each statement's own transaction only).
-        foreach (var statement in statements) await ExecuteAsync(connection, $"set local maintenance_work_mem = '256MB'; {statement}", cancellation);
+        // Index builds sort in memory rather than on disk (each statement's own transaction only: the two statements
+        // run as one batch, one implicit transaction, where set_config(..., true) lasts and SET LOCAL would log a warning).
+        foreach (var statement in statements) await ExecuteAsync(connection, $"select set_config('maintenance_work_mem', '256MB', true); {statement}", cancellation);
         foreach (var key in keys) await ExecuteAsync(connection, key, cancellation);
         if (vacuum) await VacuumAsync(connection, some, cancellation);
     }
