@@ -55,6 +55,7 @@ public static class StatementTrackerSetup
         services.AddErrorResponses();
         services.AddStatementTrackerCompression();
         services.AddRequestLimits(configuration);
+        services.AddSingleton<SettledViews>();
         services.AddStatementTrackerHealth(configuration);
         Operations.ApiDescription.ApiDocument.AddApiDocument(services);
         Operations.Observability.AddObservability(services, configuration);

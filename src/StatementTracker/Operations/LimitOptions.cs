@@ -43,4 +43,10 @@ public sealed class LimitOptions
 
     /// <summary>...and how many may wait for their turn; more answer 429.</summary>
     public int HeavyReadQueue { get; set; } = 64;
+
+    /// <summary>
+    /// How much memory answers of position reads at an instant (<c>knownAt</c>) may keep, to serve them again while
+    /// they hold (see <see cref="Http.SettledViews"/>); one answer at most an eighth of it. Zero keeps none.
+    /// </summary>
+    public long SettledViewCacheBytes { get; set; } = 32 * 1024 * 1024;
 }

@@ -7,8 +7,9 @@ namespace StatementTracker.Operations.Http;
 /// <summary>
 /// Conditional reads and Cache-Control. A read whose tag <see cref="ReadValidators"/> knows up front answers
 /// 304 before the endpoint runs; a read whose endpoint tags its own answer (a statement's version) is compared
-/// when the endpoint starts writing, and its body is dropped on a match. Runs after authorization: a 304 is
-/// given only to callers who may read the answer.
+/// when the endpoint starts writing, and its body is dropped on a match. A position read at an instant is answered
+/// from <see cref="SettledViews"/> while its kept answer holds. Runs after authorization and the request limits: a 304
+/// or a kept answer is given only to callers who may read it, and counts against their limits like any read.
 /// </summary>
 public static class HttpCaching
 {
@@ -39,10 +40,16 @@ public static class HttpCaching
 
         if (await ReadValidators.TagAsync(context) is { } tag)
         {
-            response.Headers.ETag = tag;
-            if (ReadValidators.Matches(request, tag))
+            response.Headers.ETag = tag.Value;
+            if (ReadValidators.Matches(request, tag.Value))
             {
                 response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+            if (tag.OfPositions && context.RequestServices.GetService(typeof(SettledViews)) is SettledViews settled
+                && settled.InstantOf(context) is { } instant)
+            {
+                await settled.AnswerAsync(context, next, tag.Progress, instant);
                 return;
             }
             await next(context);

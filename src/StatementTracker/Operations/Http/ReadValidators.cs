@@ -36,8 +36,11 @@ public static class ReadValidators
         return Source.None;
     }
 
+    /// <summary>A read's tag, and the progress it was made of: the PositionHistory projection's or the store's.</summary>
+    public sealed record Tag(string Value, bool OfPositions, long Progress);
+
     /// <summary>The tag for this read, or null when the endpoint tags its own answers (or has none).</summary>
-    public static async Task<string?> TagAsync(HttpContext context)
+    public static async Task<Tag?> TagAsync(HttpContext context)
     {
         var source = SourceOf(context);
         if (source == Source.None) return null;
@@ -50,7 +53,7 @@ public static class ReadValidators
         await using var command = new NpgsqlCommand(sql, session.Connection);
         if (source == Source.Positions) command.Parameters.AddWithValue("name", PositionsShard);
         var position = Convert.ToInt64(await command.ExecuteScalarAsync(context.RequestAborted));
-        return $"W/\"{(source == Source.Positions ? "p" : "e")}{position}-{QueryHash(context.Request)}\"";
+        return new Tag($"W/\"{(source == Source.Positions ? "p" : "e")}{position}-{QueryHash(context.Request)}\"", source == Source.Positions, position);
     }
 
     private static string QueryHash(HttpRequest request)
