@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StatementTracker.Infrastructure;
 using Wolverine;
 using Wolverine.Runtime;
+using Wolverine.Runtime.Agents;
 
 namespace StatementTracker.Admin;
 
@@ -20,7 +21,7 @@ namespace StatementTracker.Admin;
 /// </summary>
 public sealed class BulkCatchUp(
     IDocumentStore store, ProjectionRebuilds rebuilds, IOptions<BulkCatchUpOptions> options, IHostApplicationLifetime lifetime,
-    IWolverineRuntime runtime, ILogger<BulkCatchUp> logger) : BackgroundService
+    IWolverineRuntime runtime, IEventSubscriptionAgentFamily agents, ILogger<BulkCatchUp> logger) : BackgroundService
 {
     public const string RequestedBy = "bulk catch-up";
 
@@ -33,9 +34,14 @@ public sealed class BulkCatchUp(
         try { await StartedAsync(stopping); }
         catch (OperationCanceledException) { return; }
         // A node alone (solo) starts its agents once started, and an agent stopped here before that would run again
-        // beside the rebuild: it looks one interval later. In a cluster the pause is the cluster's, kept until
-        // released, and holds for agents not yet assigned: it looks at once (2 s sooner, from a start of 1.5 s).
-        var wait = runtime.Options.Durability.Mode == DurabilityMode.Balanced ? TimeSpan.Zero : interval;
+        // beside the rebuild: it looks once they run (at most one interval later). In a cluster the pause is the
+        // cluster's, kept until released, and holds for agents not yet assigned: it looks at once.
+        try
+        {
+            if (runtime.Options.Durability.Mode != DurabilityMode.Balanced) await AgentsRunningAsync(interval, stopping);
+        }
+        catch (OperationCanceledException) { return; }
+        var wait = TimeSpan.Zero;
         while (!stopping.IsCancellationRequested)
         {
             try { await Task.Delay(wait, stopping); }
@@ -62,6 +68,17 @@ public sealed class BulkCatchUp(
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         await using (stopping.Register(() => started.TrySetCanceled(stopping)))
             await started.Task;
+    }
+
+    /// <summary>Waits until this node runs the agent of every async projection, or <paramref name="atMost"/> has passed.</summary>
+    private async Task AgentsRunningAsync(TimeSpan atMost, CancellationToken stopping)
+    {
+        var deadline = DateTime.UtcNow + atMost;
+        var expected = new List<Uri>();
+        foreach (var projection in rebuilds.Projections().Where(p => p.Lifecycle == ProjectionLifecycle.Async))
+            if (await agents.FindAgentUriAsync($"{projection.Name}:All", null, stopping) is { } agent) expected.Add(agent);
+        while (DateTime.UtcNow < deadline && !expected.All(runtime.Agents.AllRunningAgentUris().Contains))
+            await Task.Delay(50, stopping);
     }
 
     /// <summary>Starts a bulk catch-up of each async projection that is far enough behind, unless one runs already.</summary>

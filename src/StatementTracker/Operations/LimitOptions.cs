@@ -46,7 +46,7 @@ public sealed class LimitOptions
 
     /// <summary>
     /// How much memory answers of position reads at an instant (<c>knownAt</c>) may keep, to serve them again while
-    /// they hold (see <see cref="Http.SettledViews"/>); one answer at most an eighth of it. Zero keeps none.
+    /// they hold (see <see cref="Http.SettledViews"/>); one answer at most an eighth of it, and 256 KiB. Zero keeps none.
     /// </summary>
-    public long SettledViewCacheBytes { get; set; } = 32 * 1024 * 1024;
+    public long SettledViewCacheBytes { get; set; } = 16 * 1024 * 1024;
 }

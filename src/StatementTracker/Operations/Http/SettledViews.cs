@@ -40,6 +40,12 @@ public sealed class SettledViews : IDisposable
     /// <summary>Beyond this many events applied since an answer was kept, it is read again rather than checked.</summary>
     private const long MostEventsChecked = 20_000;
 
+    /// <summary>
+    /// Larger answers (a topic's alignment at an instant, 1.1 MiB for 200 countries) are not kept: a client stepping
+    /// through instants would churn them through memory faster than the collector gives it back.
+    /// </summary>
+    public const int LargestAnswer = 256 * 1024;
+
     private readonly MemoryCache _answers;
     private readonly long _largestAnswer;
 
@@ -47,7 +53,7 @@ public sealed class SettledViews : IDisposable
     {
         var bytes = Math.Max(0, limits.Value.SettledViewCacheBytes);
         _answers = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, bytes) });
-        _largestAnswer = bytes / 8;
+        _largestAnswer = Math.Min(bytes / 8, LargestAnswer);
     }
 
     /// <summary>The instant of a read these answers cover, or null when they do not cover it.</summary>
@@ -94,13 +100,18 @@ public sealed class SettledViews : IDisposable
             await next(context);
             await copying.CompleteAsync();
         }
+        catch
+        {
+            copy.TakeCopy();
+            throw;
+        }
         finally
         {
             context.Features.Set(original);
         }
 
         var response = context.Response;
-        if (response.StatusCode != StatusCodes.Status200OK || copy.Copy is not { } body) return;
+        if (copy.TakeCopy() is not { } body || response.StatusCode != StatusCodes.Status200OK) return;
         var answer = new KeptAnswer(body, response.ContentType, response.Headers.Link.ToArray(), progress);
         _answers.Set(key, answer, new MemoryCacheEntryOptions { Size = body.Length + key.Length * 2 + 256 });
     }
@@ -150,18 +161,36 @@ public sealed class SettledViews : IDisposable
         }
     }
 
-    /// <summary>Passes the body through and keeps a copy of it, up to <paramref name="limit"/> bytes (past it, none).</summary>
+    /// <summary>
+    /// Passes the body through and keeps a copy of it, up to <paramref name="limit"/> bytes (past it, none), in one
+    /// buffer of that size from the shared pool: no buffer grows by copies, and the kept answer is one array of its own size.
+    /// </summary>
     private sealed class CopyingStream(Stream inner, long limit) : Stream
     {
-        private MemoryStream? _copy = new();
+        private byte[]? _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)limit);
+        private int _length;
 
-        public byte[]? Copy => _copy?.ToArray();
+        /// <summary>The copy, or null when the body outgrew the limit; either way the pooled buffer is returned.</summary>
+        public byte[]? TakeCopy()
+        {
+            if (_buffer is not { } buffer) return null;
+            _buffer = null;
+            var copy = buffer.AsSpan(0, _length).ToArray();
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            return copy;
+        }
 
         private void Keep(ReadOnlySpan<byte> bytes)
         {
-            if (_copy is null) return;
-            if (_copy.Length + bytes.Length > limit) _copy = null;
-            else _copy.Write(bytes);
+            if (_buffer is not { } buffer) return;
+            if (_length + bytes.Length > limit)
+            {
+                _buffer = null;
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                return;
+            }
+            bytes.CopyTo(buffer.AsSpan(_length));
+            _length += bytes.Length;
         }
 
         public override void Write(byte[] buffer, int offset, int count)
