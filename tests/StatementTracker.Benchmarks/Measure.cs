@@ -97,13 +97,16 @@ public static class Measure
     }
 
     /// <summary>A steady stream of requests (<paramref name="perSecond"/>, whatever the answers' pace), each timed.</summary>
-    public static Task<(Latencies Latencies, long Bytes)> SteadyAsync(HttpClient client, string url, double perSecond, TimeSpan duration) =>
-        SteadyAsync(client, _ => url, perSecond, duration);
-
-    /// <summary>Requests at a steady rate for <paramref name="duration"/>, the i-th (0 warms up) at <paramref name="url"/>(i).</summary>
-    public static async Task<(Latencies Latencies, long Bytes)> SteadyAsync(HttpClient client, Func<int, string> url, double perSecond, TimeSpan duration)
+    /// <param name="afresh">Each request with <c>Cache-Control: no-cache</c>: read from the tables, not given a kept answer.</param>
+    public static async Task<(Latencies Latencies, long Bytes)> SteadyAsync(HttpClient client, string url, double perSecond, TimeSpan duration, bool afresh = false)
     {
-        using (var warm = await client.GetAsync(url(0))) warm.EnsureSuccessStatusCode();
+        Task<HttpResponseMessage> GetAsync()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (afresh) request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+            return client.SendAsync(request);
+        }
+        using (var warm = await GetAsync()) warm.EnsureSuccessStatusCode();
         var latencies = new ConcurrentBag<double>();
         var errors = 0;
         long bytes = 0;
@@ -113,11 +116,10 @@ public static class Measure
         {
             var due = TimeSpan.FromSeconds(i / perSecond);
             if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            var target = url(i + 1);
             requests.Add(Task.Run(async () =>
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = await client.GetAsync(target);
+                using var response = await GetAsync();
                 var body = await response.Content.ReadAsByteArrayAsync();
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 Interlocked.Exchange(ref bytes, body.Length);

@@ -55,7 +55,7 @@ public static class StatementTrackerSetup
         services.AddErrorResponses();
         services.AddStatementTrackerCompression();
         services.AddRequestLimits(configuration);
-        services.AddSingleton<SettledViews>();
+        services.AddSingleton<KeptAnswers>();
         services.AddStatementTrackerHealth(configuration);
         Operations.ApiDescription.ApiDocument.AddApiDocument(services);
         Operations.Observability.AddObservability(services, configuration);

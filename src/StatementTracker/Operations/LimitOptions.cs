@@ -45,8 +45,8 @@ public sealed class LimitOptions
     public int HeavyReadQueue { get; set; } = 64;
 
     /// <summary>
-    /// How much memory answers of position reads at an instant (<c>knownAt</c>) may keep, to serve them again while
-    /// they hold (see <see cref="Http.SettledViews"/>); one answer at most an eighth of it, and 256 KiB. Zero keeps none.
+    /// How much memory answers of position reads may keep, to give them again while they hold (see
+    /// <see cref="Http.KeptAnswers"/>); one answer at most an eighth of it, and 256 KiB. Zero keeps none.
     /// </summary>
-    public long SettledViewCacheBytes { get; set; } = 16 * 1024 * 1024;
+    public long KeptAnswerBytes { get; set; } = 16 * 1024 * 1024;
 }

@@ -28,8 +28,8 @@ public static class Telemetry
     public static readonly Counter<long> AlertDeliveries =
         Meter.CreateCounter<long>("statementtracker.alerts.deliveries", "{attempt}", "Alert delivery attempts, by outcome (delivered, failed).");
 
-    public static readonly Counter<long> SettledViewReads =
-        Meter.CreateCounter<long>("statementtracker.settled_views.reads", "{read}", "Position reads at an instant, by outcome (hit: served from memory; miss: read).");
+    public static readonly Counter<long> KeptAnswerReads =
+        Meter.CreateCounter<long>("statementtracker.kept_answers.reads", "{read}", "Position reads, by outcome (hit: a kept answer given again; miss: read from the tables).");
 
     /// <summary>The last sampled projection positions; read by the gauges at each scrape.</summary>
     public static volatile ProjectionSample? LastProjectionSample;
@@ -47,8 +47,8 @@ public static class Telemetry
     /// <summary>Counts one imported row by its outcome (imported, already_present, skipped, rejected).</summary>
     public static void CountImportRow(string outcome) => ImportRows.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    /// <summary>Counts one position read at an instant by its outcome (hit, miss).</summary>
-    public static void CountSettledView(string outcome) => SettledViewReads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>Counts one position read by its outcome (hit, miss).</summary>
+    public static void CountKeptAnswer(string outcome) => KeptAnswerReads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>Makes sure the meter exists before exporters look for it.</summary>
     public static void Touch() => _ = StatementsRecorded;

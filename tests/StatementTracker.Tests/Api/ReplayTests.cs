@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Marten;
 using Shouldly;
 using StatementTracker.Infrastructure;
+using StatementTracker.Operations.Http;
 using StatementTracker.Tests.Support;
 
 namespace StatementTracker.Tests.Api;
@@ -111,6 +112,37 @@ public class ReplayTests(ReplayFixture app, ITestOutputHelper output)
         live.Positions.Length.ShouldBeGreaterThan(1000);
         rebuilt.Positions.ShouldBe(live.Positions);
         rebuilt.Statements.ShouldBe(live.Statements);
+    }
+
+    /// <summary>
+    /// A rebuild repairs position tables changed behind the projection's back, with no event applied: the answers
+    /// kept from the changed tables (and their tags) end with the swap, since the tables are others.
+    /// </summary>
+    [BoundedFact]
+    public async Task answers_kept_from_position_tables_a_rebuild_replaced_are_read_again()
+    {
+        var topic = StatementBodies.UniqueTopic("repaired");
+        await app.Host.RecordAsync(StatementBodies.Valid(topic, "LVA", "2024-03-01", position: "opposes the drills"));
+        await app.WaitForProjectionsAsync();
+        var url = $"/countries/LVA/positions/{topic}";
+        await using (var connection = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var damage = new Npgsql.NpgsqlCommand(
+                $"update public.st_position_entries set position = 'damaged' where country = 'LVA' and topic = '{topic}'", connection);
+            (await damage.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+        string Position(JsonNode answer) => answer["current"]!["position"]!.GetValue<string>();
+        var (_, damaged, first) = await app.Host.SendAsync(HttpMethod.Get, url);
+        Position(damaged!).ShouldBe("damaged");
+        (await app.Host.SendAsync(HttpMethod.Get, url)).Response.Headers.GetValues("Cache-Status").Single().ShouldBe(KeptAnswers.Hit);
+
+        (await app.Host.SendAsync(HttpMethod.Post, "/admin/projections/PositionHistory/rebuild")).Status.ShouldBe(202);
+        await WaitForRebuildAsync("PositionHistory");
+        var (_, repaired, after) = await app.Host.SendAsync(HttpMethod.Get, url);
+        Position(repaired!).ShouldBe("opposes the drills");
+        after.Headers.GetValues("Cache-Status").Single().ShouldBe(KeptAnswers.Stale);
+        after.Headers.ETag!.ToString().ShouldNotBe(first.Headers.ETag!.ToString());
     }
 
     /// <summary>

@@ -7,8 +7,8 @@ namespace StatementTracker.Operations.Http;
 /// <summary>
 /// Conditional reads and Cache-Control. A read whose tag <see cref="ReadValidators"/> knows up front answers
 /// 304 before the endpoint runs; a read whose endpoint tags its own answer (a statement's version) is compared
-/// when the endpoint starts writing, and its body is dropped on a match. A position read at an instant is answered
-/// from <see cref="SettledViews"/> while its kept answer holds. Runs after authorization and the request limits: a 304
+/// when the endpoint starts writing, and its body is dropped on a match. A position read is answered from
+/// <see cref="KeptAnswers"/> while its kept answer holds. Runs after authorization and the request limits: a 304
 /// or a kept answer is given only to callers who may read it, and counts against their limits like any read.
 /// </summary>
 public static class HttpCaching
@@ -46,10 +46,10 @@ public static class HttpCaching
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;
             }
-            if (tag.OfPositions && context.RequestServices.GetService(typeof(SettledViews)) is SettledViews settled
-                && settled.InstantOf(context) is { } instant)
+            if (tag.OfPositions && context.RequestServices.GetService(typeof(KeptAnswers)) is KeptAnswers kept
+                && kept.Covers(context, out var instant))
             {
-                await settled.AnswerAsync(context, next, tag.Progress, instant);
+                await kept.AnswerAsync(context, next, tag, instant);
                 return;
             }
             await next(context);

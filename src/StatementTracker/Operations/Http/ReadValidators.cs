@@ -4,13 +4,15 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using StatementTracker.Positions;
 
 namespace StatementTracker.Operations.Http;
 
 /// <summary>
 /// What makes a read's answer change, as an entity tag computed before the read runs, so that a matching
 /// <c>If-None-Match</c> costs one primary-key lookup instead of the read. Position reads change only when the
-/// PositionHistory projection applies events: their tag is that projection's progress (mt_event_progression).
+/// PositionHistory projection applies events or a rebuild replaces their tables: their tag is that projection's
+/// progress (mt_event_progression) and the tables' generation.
 /// The statement list and statement exports are kept inline with every append: their tag is the store's last
 /// event sequence. Either is combined with a hash of the path and query, because the same progress gives a
 /// different answer for another query. The progress is read before the rows, so an answer is never older
@@ -36,8 +38,12 @@ public static class ReadValidators
         return Source.None;
     }
 
-    /// <summary>A read's tag, and the progress it was made of: the PositionHistory projection's or the store's.</summary>
-    public sealed record Tag(string Value, bool OfPositions, long Progress);
+    /// <summary>
+    /// A read's tag, and what it was made of: the PositionHistory projection's progress or the store's last sequence,
+    /// and for position reads the generation of the position tables (the entries table's identity, which a rebuild's
+    /// swap changes, so that an answer read before a rebuild that repaired the tables is not taken for a current one).
+    /// </summary>
+    public sealed record Tag(string Value, bool OfPositions, long Progress, long Generation);
 
     /// <summary>The tag for this read, or null when the endpoint tags its own answers (or has none).</summary>
     public static async Task<Tag?> TagAsync(HttpContext context)
@@ -48,12 +54,25 @@ public static class ReadValidators
         if (session is null) return null;
         var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
         var sql = source == Source.Positions
-            ? $"select coalesce((select last_seq_id from {schema}.mt_event_progression where name = @name), 0)"
-            : $"select coalesce(max(seq_id), 0) from {schema}.mt_events";
+            ? $"select coalesce((select last_seq_id from {schema}.mt_event_progression where name = @name), 0), " +
+              "coalesce(to_regclass(@entries)::oid::bigint, 0)"
+            : $"select coalesce(max(seq_id), 0), 0::bigint from {schema}.mt_events";
         await using var command = new NpgsqlCommand(sql, session.Connection);
-        if (source == Source.Positions) command.Parameters.AddWithValue("name", PositionsShard);
-        var position = Convert.ToInt64(await command.ExecuteScalarAsync(context.RequestAborted));
-        return new Tag($"W/\"{(source == Source.Positions ? "p" : "e")}{position}-{QueryHash(context.Request)}\"", source == Source.Positions, position);
+        if (source == Source.Positions)
+        {
+            command.Parameters.AddWithValue("name", PositionsShard);
+            command.Parameters.AddWithValue("entries", PositionEntriesTable.QualifiedName(session.DocumentStore.Options.DatabaseSchemaName));
+        }
+        long position, generation;
+        await using (var reader = await command.ExecuteReaderAsync(context.RequestAborted))
+        {
+            await reader.ReadAsync(context.RequestAborted);
+            (position, generation) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        var value = source == Source.Positions
+            ? $"W/\"p{position}.{generation}-{QueryHash(context.Request)}\""
+            : $"W/\"e{position}-{QueryHash(context.Request)}\"";
+        return new Tag(value, source == Source.Positions, position, generation);
     }
 
     private static string QueryHash(HttpRequest request)
