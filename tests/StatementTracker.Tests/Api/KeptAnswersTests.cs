@@ -99,6 +99,21 @@ public class KeptAnswersTests(AppFixture app)
     }
 
     [BoundedFact]
+    public async Task an_answer_larger_than_the_first_copy_buffer_is_kept_whole()
+    {
+        var batch = new JsonArray(Enumerable.Range(0, 80).Select(day => (JsonNode)StatementBodies.Valid(_topic, "EST",
+            new DateOnly(2023, 1, 1).AddDays(day).ToString("yyyy-MM-dd"), position: day % 2 == 0 ? "supports the talks" : "opposes the talks")).ToArray());
+        (await app.Host.SendAsync(HttpMethod.Post, "/statements/batch", batch.ToJsonString())).Status.ShouldBe(201);
+        await app.WaitForProjectionsAsync();
+        var url = $"/countries/EST/positions/{_topic}?historyLimit=80";
+
+        var (answer, status) = await ReadAsync(url);
+        status.ShouldBe(KeptAnswers.Miss);
+        System.Text.Encoding.UTF8.GetByteCount(answer).ShouldBeGreaterThan(32 * 1024);
+        (await ReadAsync(url)).ShouldBe((answer, KeptAnswers.Hit));
+    }
+
+    [BoundedFact]
     public void answers_are_kept_for_every_position_read_that_takes_known_at_and_no_other()
     {
         var reads = typeof(KeptAnswers).Assembly.GetTypes()

@@ -184,12 +184,15 @@ public sealed class KeptAnswers : IDisposable
     }
 
     /// <summary>
-    /// Passes the body through and keeps a copy of it, up to <paramref name="limit"/> bytes (past it, none), in one
-    /// buffer of that size from the shared pool: no buffer grows by copies, and the kept answer is one array of its own size.
+    /// Passes the body through and keeps a copy of it, up to <paramref name="limit"/> bytes (past it, none), in buffers
+    /// from the shared pool that double as the body grows: most answers fit the first, and the kept answer is one array
+    /// of its own size.
     /// </summary>
     private sealed class CopyingStream(Stream inner, long limit) : Stream
     {
-        private byte[]? _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)limit);
+        private const int FirstBuffer = 16 * 1024;
+
+        private byte[]? _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(FirstBuffer, limit));
         private int _length;
 
         /// <summary>The copy, or null when the body outgrew the limit; either way the pooled buffer is returned.</summary>
@@ -205,11 +208,19 @@ public sealed class KeptAnswers : IDisposable
         private void Keep(ReadOnlySpan<byte> bytes)
         {
             if (_buffer is not { } buffer) return;
-            if (_length + bytes.Length > limit)
+            var needed = _length + bytes.Length;
+            if (needed > limit)
             {
                 _buffer = null;
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 return;
+            }
+            if (needed > buffer.Length)
+            {
+                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, Math.Max(needed, 2L * buffer.Length)));
+                buffer.AsSpan(0, _length).CopyTo(larger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                _buffer = buffer = larger;
             }
             bytes.CopyTo(buffer.AsSpan(_length));
             _length += bytes.Length;
