@@ -90,7 +90,7 @@ public static class HttpCaching
     /// Passes the body through unless, when the endpoint first writes, its answer is a 200 whose ETag the
     /// caller already holds: then the status becomes 304 and the body is dropped (a 304 may carry none).
     /// </summary>
-    private sealed class NotModifiedBody(Stream inner, HttpContext context) : Stream
+    private sealed class NotModifiedBody(Stream inner, HttpContext context) : ResponseBodyStream(inner)
     {
         private bool? _drop;
 
@@ -109,29 +109,20 @@ public static class HttpCaching
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            if (!Drop) inner.Write(buffer, offset, count);
+            if (!Drop) base.Write(buffer, offset, count);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Drop ? Task.CompletedTask : inner.WriteAsync(buffer, offset, count, cancellationToken);
+            Drop ? Task.CompletedTask : base.WriteAsync(buffer, offset, count, cancellationToken);
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Drop ? ValueTask.CompletedTask : inner.WriteAsync(buffer, cancellationToken);
+            Drop ? ValueTask.CompletedTask : base.WriteAsync(buffer, cancellationToken);
 
         public override void Flush()
         {
-            if (!Drop) inner.Flush();
+            if (!Drop) base.Flush();
         }
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => Drop ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override Task FlushAsync(CancellationToken cancellationToken) => Drop ? Task.CompletedTask : base.FlushAsync(cancellationToken);
     }
 }

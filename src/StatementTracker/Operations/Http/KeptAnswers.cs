@@ -188,7 +188,7 @@ public sealed class KeptAnswers : IDisposable
     /// from the shared pool that double as the body grows: most answers fit the first, and the kept answer is one array
     /// of its own size.
     /// </summary>
-    private sealed class CopyingStream(Stream inner, long limit) : Stream
+    private sealed class CopyingStream(Stream inner, long limit) : ResponseBodyStream(inner)
     {
         private const int FirstBuffer = 16 * 1024;
 
@@ -229,30 +229,19 @@ public sealed class KeptAnswers : IDisposable
         public override void Write(byte[] buffer, int offset, int count)
         {
             Keep(buffer.AsSpan(offset, count));
-            inner.Write(buffer, offset, count);
+            base.Write(buffer, offset, count);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
             Keep(buffer.AsSpan(offset, count));
-            return inner.WriteAsync(buffer, offset, count, cancellationToken);
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
         }
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             Keep(buffer.Span);
-            return inner.WriteAsync(buffer, cancellationToken);
+            return base.WriteAsync(buffer, cancellationToken);
         }
-
-        public override void Flush() => inner.Flush();
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
